@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * ct.h - the conntrack engine: every decoded (and reassembled) packet in,
+ * the kernel's verdict out, with the state that explains it.
+ *
+ * Dispatches through a per-protocol ops struct (ct-proto.h) like the
+ * kernel's nf_conntrack_l4proto.  Keeps a bounded flow table (flow.h) whose
+ * entries expire by packet time with the kernel's timeouts.  Mirrors Linux
+ * 6.18 (net/netfilter/nf_conntrack_core.c, nf_conntrack_proto_{tcp,udp,
+ * icmp,icmpv6}.c); see ../shared/kernel/messages.md section 6.
+ *
+ * The engine never formats kernel text: it yields reason ids and
+ * struct reason_args; rules_render() makes the text.
+ */
+#ifndef CTEXPLAIN_CT_H
+#define CTEXPLAIN_CT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ct-policy.h"
+#include "decode.h"
+#include "reasons.h"
+
+/* TCP states, kernel numbering (tcp_conntrack_names[]). */
+enum tcp_state {
+	TCP_CT_NONE = 0, TCP_CT_SYN_SENT, TCP_CT_SYN_RECV, TCP_CT_ESTABLISHED,
+	TCP_CT_FIN_WAIT, TCP_CT_CLOSE_WAIT, TCP_CT_LAST_ACK, TCP_CT_TIME_WAIT,
+	TCP_CT_CLOSE, TCP_CT_SYN_SENT2, TCP_CT_MAX,
+	TCP_CT_IGNORE = 11, TCP_CT_INVALID = 10,
+};
+
+/* Per-direction window tracking record (kernel struct ip_ct_tcp_state). */
+struct ct_tcp_dir {
+	uint32_t td_end, td_maxend, td_maxwin, td_maxack;
+	uint8_t td_scale;
+	uint8_t flags;		/* IP_CT_TCP_FLAG_* values: 0x01 WINDOW_SCALE, 0x02 SACK_PERM,
+				 * 0x04 CLOSE_INIT, 0x08 BE_LIBERAL, 0x10 DATA_UNACKNOWLEDGED,
+				 * 0x20 MAXACK_SET */
+};
+
+/* A copy of a connection's TCP state (for explanations). */
+struct ct_tcp_snapshot {
+	bool valid;		/* false: no entry existed */
+	uint8_t state;		/* enum tcp_state */
+	struct ct_tcp_dir seen[2];
+	uint8_t last_dir, last_index, last_wscale, last_flags, retrans;
+	uint32_t last_seq, last_ack, last_end;
+	uint16_t last_win;
+	bool seen_reply, assured;
+};
+
+/* One log line the kernel prints about the packet. */
+struct ct_msg {
+	enum reason reason;
+	enum ct_verdict verdict;	/* what that line means for the packet */
+	struct reason_args args;
+};
+
+#define CT_MAX_MSGS 2
+
+/* Window bound bits (kernel numbering I..IV) for ct_result.failed. */
+enum {
+	CT_BOUND_I = 1u << 0,	/* seq <= td_maxend            (data upper bound) */
+	CT_BOUND_II = 1u << 1,	/* end >= td_end - maxwin      (data lower bound) */
+	CT_BOUND_III = 1u << 2,	/* sack <= receiver td_end     (ack upper bound) */
+	CT_BOUND_IV = 1u << 3,	/* sack >= td_end - MAXACKWIN  (ack lower bound) */
+};
+
+struct ct_result {
+	enum ct_verdict verdict;	/* the packet's fate: ACCEPT, IGNORE, INVALID */
+	uint8_t n_msgs;			/* log lines the kernel prints (log_invalid=255) */
+	struct ct_msg msgs[CT_MAX_MSGS];
+	const char *silent;		/* INVALID with no log line: why ("mid-stream pickup with tcp_loose=0") */
+	bool tracked;			/* the packet was looked up in the table */
+	bool new_flow;			/* it created the entry */
+	uint64_t flow_id;		/* stable id of the entry (0 = none) */
+	int dir;			/* 0 ORIGINAL, 1 REPLY, -1 none */
+	uint8_t tcp_index;		/* TCP_SYN_SET..TCP_NONE_SET */
+	struct ct_tcp_snapshot before, after;	/* TCP state around the packet */
+	uint8_t failed;			/* CT_BOUND_* bits, all four evaluated */
+	char check[256];		/* the failed inequality in words with its values:
+					 * "seq 3000 > sender td_maxend 2900: 100 bytes beyond
+					 * the receiver's window" */
+};
+
+struct ct_engine;
+
+struct ct_engine_stats {
+	uint64_t packets, tracked, invalid, ignored, logged;
+	uint64_t flows_created, flows_expired, flows_live, flows_peak, early_drops;
+	uint64_t table_full;
+};
+
+/* New engine with a copy of @pol.  NULL on out-of-memory. */
+struct ct_engine *ct_engine_new(const struct ct_policy *pol);
+
+/*
+ * Run one packet through conntrack, as at PRE_ROUTING (pkt->dir != OUT) or
+ * LOCAL_OUT (pkt->dir == OUT: no checksum checks).  Packets must come in
+ * capture order; time is taken from pkt->ts_*.  Non-IP packets and
+ * fragments that are not whole yet must not be passed (defrag.h first).
+ * Fills *res; returns 0, or a negative enum err only on out-of-memory.
+ */
+int ct_engine_packet(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res);
+
+void ct_engine_stats(const struct ct_engine *e, struct ct_engine_stats *st);
+void ct_engine_free(struct ct_engine *e);
+
+/* "ESTABLISHED" etc.; "?" out of range. */
+const char *ct_tcp_state_name(unsigned state);
+
+#endif

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# rules/: data loaded at run time; installed under $(pkgdatadir)/rules.
+# List every rule file here (make distcheck needs them).
+rulespatternsdir = $(pkgdatadir)/rules/patterns
+dist_rulespatterns_DATA =
+rulesdiagnosisdir = $(pkgdatadir)/rules/diagnosis
+dist_rulesdiagnosis_DATA =

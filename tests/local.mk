@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/: unit tests (TAP, C), integration and kernel-lab tests (TAP, sh).
+TEST_EXTENSIONS = .sh
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+AM_TESTS_ENVIRONMENT = TZ=UTC LC_ALL=C top_srcdir=$(top_srcdir) \
+	top_builddir=$(top_builddir) abs_top_builddir=$(abs_top_builddir) \
+	CTEXPLAIN=$(abs_top_builddir)/analyzer/ctexplain \
+	CTEXPLAIN_RULES=$(abs_top_srcdir)/rules; \
+	export TZ LC_ALL top_srcdir top_builddir abs_top_builddir CTEXPLAIN CTEXPLAIN_RULES;
+
+noinst_LIBRARIES += %D%/unit/libtap.a
+%C%_unit_libtap_a_SOURCES = %D%/unit/tap.c %D%/unit/tap.h
+LDADD_TEST = %D%/unit/libtap.a $(LDADD_ANALYZER)
+
+# --- core
+check_PROGRAMS += %D%/unit/test-reasons
+%C%_unit_test_reasons_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-reasons
