@@ -17,3 +17,10 @@ LDADD_TEST = %D%/unit/libtap.a $(LDADD_ANALYZER)
 check_PROGRAMS += %D%/unit/test-reasons
 %C%_unit_test_reasons_LDADD = $(LDADD_TEST)
 TESTS += %D%/unit/test-reasons
+
+# --- bench (programs for tests/bench/run.sh; not timed tests)
+EXTRA_PROGRAMS = %D%/bench/gen-capture %D%/bench/gen-syslog %D%/bench/pcap-loop
+%C%_bench_gen_capture_LDADD = $(PCAP_LIBS)
+%C%_bench_pcap_loop_LDADD = $(PCAP_LIBS)
+CLEANFILES += $(EXTRA_PROGRAMS)
+EXTRA_DIST += %D%/bench/run.sh
