@@ -72,7 +72,9 @@ const char *ct_policy_name(enum ct_knob k);	/* "net.netfilter.nf_conntrack_tcp_l
 const char *ct_source_name(enum ct_source s);	/* "default", "sysctl", "log", "option" */
 
 /* Set @k to @value from @src, range-checked; -1 when out of range.  A value
- * from the command line is never overridden by a sysctl dump. */
+ * from the command line is never overridden by a sysctl dump (precedence
+ * option > sysctl > log > default): then nothing changes and 1 is returned.
+ * 0 when set. */
 int ct_policy_set(struct ct_policy *p, enum ct_knob k, int64_t value, enum ct_source src);
 
 /* Is this buffer the start of a `sysctl -a` style dump ("a.b.c = v" lines)? */
@@ -80,8 +82,12 @@ int ct_policy_sniff_sysctl(const uint8_t *buf, size_t len);
 
 /*
  * Read a `sysctl -a` (or `sysctl net.netfilter`) dump and apply the knobs it
- * names.  Unknown keys are ignored; malformed lines are counted into
- * *records.  Returns 0 or a negative enum err recorded in ctx.
+ * names.  Lines: "key = value", "key=value", or "/proc/sys/net/netfilter/key:value"
+ * (grep . /proc/sys/...); blank, '#'/';' comment and "sysctl: ..." lines are
+ * skipped.  Unknown keys are ignored; malformed lines are added to *records
+ * (may be NULL) and noted once in ctx.  A known knob with a bad or out of
+ * range value is an error naming file and line (the rest is still applied).
+ * Returns 0 or a negative enum err recorded in ctx.
  */
 int ct_policy_load_sysctl(struct run_ctx *ctx, struct ct_policy *p, const char *path,
 			  uint64_t *records);

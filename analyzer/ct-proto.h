@@ -96,6 +96,20 @@ void ct_result_msg(struct ct_result *res, enum reason reason, enum ct_verdict ve
  * set and the packet on the PRE_ROUTING path, i.e. not pkt->dir == OUT) */
 bool ct_checksum_applies(const struct ct_engine *e, const struct pkt *pkt);
 
+/*
+ * ICMP/ICMPv6 tuples (ct-icmp.c).  The tuple of an ICMP packet is
+ * sport = the 16-bit field at L4 offset 4 (echo id; read for every type, like
+ * icmp_pkt_to_tuple), dport = type << 8 | code.
+ *
+ * ct_icmp_invert(): the reply tuple of an ICMP (proto 1) or ICMPv6 (58) tuple,
+ * addresses swapped and the type mapped request <-> reply
+ * (nf_conntrack_invert_icmp{,v6}_tuple).  Returns false when the type has no
+ * reply form (echo reply maps back to echo, but e.g. router solicitation or
+ * redirect has none): the kernel then cannot create an entry and the packet
+ * is INVALID without a log line ("can't invert tuple").
+ */
+bool ct_icmp_invert(const struct ct_tuple *t, struct ct_tuple *out);
+
 /* Seconds -> nanoseconds for timeouts from the policy. */
 static inline int64_t
 ct_secs(int64_t s)
