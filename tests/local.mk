@@ -24,3 +24,9 @@ EXTRA_PROGRAMS = %D%/bench/gen-capture %D%/bench/gen-syslog %D%/bench/pcap-loop
 %C%_bench_pcap_loop_LDADD = $(PCAP_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)
 EXTRA_DIST += %D%/bench/run.sh
+
+# --- udp
+check_PROGRAMS += %D%/unit/test-ct-policy %D%/unit/test-defrag
+%C%_unit_test_ct_policy_LDADD = $(LDADD_TEST)
+%C%_unit_test_defrag_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-ct-policy %D%/unit/test-defrag
