@@ -1,0 +1,189 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# realflows.sh - record real TCP/UDP traffic between two kernel stacks for the
+# kernel lab.  Three namespaces of our own:
+#
+#   client [rc0] ==veth== [ra0] relay [rb0] ==veth== [rs0] server
+#
+# The relay namespace runs gen/relay, which bridges ra0 <-> rb0 with seeded
+# loss / duplication / reordering / delay (this kernel has no netem) and
+# writes every IP frame it forwards to a pcap.  TSO/GSO/GRO and checksum
+# offload are off on every veth, so the capture holds wire-sized segments
+# with real checksums.  Window scaling, SACK and timestamps are on.
+#
+#   realflows.sh RELAY_BIN OUTDIR [EDIT_BIN]
+#
+# Writes OUTDIR/real-*.pcap; with EDIT_BIN also the post-edited variants
+# OUTDIR/edit-*.pcap (see gen/edit.c).  Needs root, python3, ip, ethtool.  Namespaces
+# are removed on every exit path.
+set -u
+
+RELAY=${1:?usage: realflows.sh RELAY_BIN OUTDIR}
+OUT=${2:?usage: realflows.sh RELAY_BIN OUTDIR}
+ID=$$
+NS_C=ctrf-cli-$ID
+NS_R=ctrf-rly-$ID
+NS_S=ctrf-srv-$ID
+TMP=$(mktemp -d /tmp/ctrf.XXXXXX)
+
+cleanup()
+{
+	[ -n "${RELAY_PID:-}" ] && kill "$RELAY_PID" 2>/dev/null
+	for ns in "$NS_C" "$NS_R" "$NS_S"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'cleanup; trap - EXIT; exit 130' INT
+trap 'cleanup; trap - EXIT; exit 143' TERM HUP
+
+die() { echo "realflows: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "needs root"
+mkdir -p "$OUT" || die "cannot create $OUT"
+
+for ns in "$NS_C" "$NS_R" "$NS_S"; do
+	ip netns add "$ns" || die "netns add $ns"
+	ip -n "$ns" link set lo up
+done
+ip -n "$NS_C" link add rc0 type veth peer name ra0 netns "$NS_R" || die "veth"
+ip -n "$NS_S" link add rs0 type veth peer name rb0 netns "$NS_R" || die "veth"
+for d in "$NS_C:rc0" "$NS_R:ra0" "$NS_R:rb0" "$NS_S:rs0"; do
+	ns=${d%%:*}; dev=${d#*:}
+	ip netns exec "$ns" ethtool -K "$dev" tso off gso off gro off tx off rx off \
+		>/dev/null 2>&1
+	ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.accept_dad=0" 2>/dev/null
+	ip -n "$ns" link set "$dev" up || die "link up $dev"
+done
+for ns in "$NS_C" "$NS_S"; do
+	ip netns exec "$ns" sh -c '
+		sysctl -qw net.ipv4.tcp_window_scaling=1
+		sysctl -qw net.ipv4.tcp_sack=1
+		sysctl -qw net.ipv4.tcp_timestamps=1
+		sysctl -qw net.ipv4.tcp_ecn=0' || die "sysctl"
+done
+ip netns exec "$NS_R" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+ip -n "$NS_C" addr add 192.0.2.1/24 dev rc0
+ip -n "$NS_S" addr add 192.0.2.2/24 dev rs0
+ip -n "$NS_C" addr add 2001:db8:77::1/64 dev rc0 nodad
+ip -n "$NS_S" addr add 2001:db8:77::2/64 dev rs0 nodad
+
+cat > "$TMP/peer.py" <<'EOF'
+import socket, struct, sys, time
+mode, fam, addr, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+af = socket.AF_INET6 if fam == "6" else socket.AF_INET
+if mode == "tcp-server":
+    s = socket.socket(af, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port)); s.listen(1)
+    c, _ = s.accept()
+    got = 0
+    while True:
+        try:
+            b = c.recv(65536)
+        except ConnectionResetError:
+            sys.exit(0)
+        if not b:
+            break
+        got += len(b)
+        if got >= 30000 and got - len(b) < 30000:
+            c.sendall(b"R" * 20000)   # a reply in the middle
+    c.sendall(b"done")
+    c.close()
+elif mode == "tcp-client":
+    close = sys.argv[5]
+    c = socket.socket(af, socket.SOCK_STREAM)
+    c.settimeout(30)
+    c.connect((addr, port))
+    data = b"".join(bytes([65 + i % 26]) * 1000 for i in range(60))
+    for i in range(0, len(data), 8000):
+        c.sendall(data[i:i + 8000])
+        time.sleep(0.002)
+    if close == "rst":
+        time.sleep(0.3)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.close()
+    else:
+        c.shutdown(socket.SHUT_WR)
+        while c.recv(65536):
+            pass
+        c.close()
+elif mode == "udp-server":
+    s = socket.socket(af, socket.SOCK_DGRAM)
+    s.bind((addr, port)); s.settimeout(3)
+    try:
+        while True:
+            b, peer = s.recvfrom(65536)
+            s.sendto(b[:200], peer)
+    except socket.timeout:
+        pass
+elif mode == "udp-client":
+    c = socket.socket(af, socket.SOCK_DGRAM)
+    c.settimeout(0.05)
+    for i in range(40):
+        c.sendto(bytes([48 + i % 10]) * (100 + 30 * i), (addr, port))
+        try:
+            c.recvfrom(65536)
+        except socket.timeout:
+            pass
+EOF
+
+# flow NAME SEED LOSS DUP REORDER DELAY PROTO FAM CLOSE
+flow()
+{
+	local name=$1 seed=$2 loss=$3 dup=$4 reo=$5 delay=$6 proto=$7 fam=$8 close=$9
+	local saddr port=$((7000 + seed))
+	[ "$fam" = 6 ] && saddr=2001:db8:77::2 || saddr=192.0.2.2
+	ip netns exec "$NS_R" "$RELAY" ra0 rb0 "$OUT/$name.pcap" "$seed" "$loss" "$dup" \
+		"$reo" "$delay" 60 &
+	RELAY_PID=$!
+	sleep 0.3
+	ip netns exec "$NS_S" python3 "$TMP/peer.py" "$proto-server" "$fam" "$saddr" "$port" &
+	local spid=$!
+	sleep 0.3
+	ip netns exec "$NS_C" timeout 40 python3 "$TMP/peer.py" "$proto-client" "$fam" \
+		"$saddr" "$port" "$close" || echo "realflows: $name: client failed" >&2
+	timeout 10 tail --pid="$spid" -f /dev/null
+	kill "$spid" 2>/dev/null
+	sleep 0.5
+	kill "$RELAY_PID"
+	wait "$RELAY_PID" 2>/dev/null
+	RELAY_PID=
+	echo "realflows: $name: $(tcpdump -nr "$OUT/$name.pcap" 2>/dev/null | wc -l) packets"
+}
+
+
+flow real-tcp4-clean     11 0 0 0 1 tcp 4 fin
+flow real-tcp4-lossy     12 3 2 5 2 tcp 4 fin
+flow real-tcp6-lossy-rst 13 3 2 5 2 tcp 6 rst
+flow real-tcp4-rst       14 0 0 0 1 tcp 4 rst
+flow real-udp4-lossy     15 5 5 10 2 udp 4 -
+flow real-udp6           16 0 0 0 1 udp 6 -
+
+EDIT=${3:-}
+[ -n "$EDIT" ] || exit 0
+# ed NAME IN OP ARGS...: one edit; chained edits go through $TMP
+ed()
+{
+	local name=$1 in=$2
+	shift 2
+	"$EDIT" "$in" "$OUT/$name.pcap" "$@" || die "edit $name failed"
+}
+ed edit-pickup          "$OUT/real-tcp4-clean.pcap" cut-handshake
+ed edit-wscale-strip-s  "$OUT/real-tcp4-clean.pcap" strip-wscale s
+ed edit-wscale-strip-c  "$OUT/real-tcp6-lossy-rst.pcap" strip-wscale c
+ed edit-oneway          "$OUT/real-tcp4-lossy.pcap" drop-dir s
+ed edit-drop            "$OUT/real-tcp4-clean.pcap" drop-nth 7
+ed edit-dup             "$OUT/real-tcp4-rst.pcap" dup-nth 5
+ed edit-shift-seq       "$OUT/real-tcp4-clean.pcap" shift-seq c 300000 40
+ed edit-shift-ack       "$OUT/real-tcp6-lossy-rst.pcap" shift-ack s 200000 60
+ed edit-badcsum         "$OUT/real-tcp4-rst.pcap" bad-csum 13
+ed edit-trunc           "$OUT/real-tcp4-clean.pcap" trunc-hdr 17
+ed edit-udp-len         "$OUT/real-udp4-lossy.pcap" udp-len 6
+ed edit-udp-badcsum     "$OUT/real-udp6.pcap" bad-csum 5
+ed edit-frag            "$OUT/real-udp6.pcap" fragment 512
+"$EDIT" "$OUT/real-tcp4-clean.pcap" "$TMP/f.pcap" cut-handshake || die edit
+ed edit-pickup-frag     "$TMP/f.pcap" fragment 600
+exit 0
