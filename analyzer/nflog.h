@@ -68,6 +68,12 @@ struct nflog_pkt {
 	uint32_t incomplete;		/* INCOMPLETE [n bytes] */
 	uint32_t uid, gid, mark;
 	struct pkt_inner inner;		/* the bracketed [ ... ] packet of an ICMP error */
+	/* fields without a bit in @has */
+	bool has_gateway;		/* ICMP redirect GATEWAY= */
+	struct ip_addr gateway;
+	bool has_param;			/* ICMP PARAMETER= (decimal) / ICMPv6 POINTER= (hex) */
+	uint32_t param;
+	bool truncated;			/* TRUNCATED, OPT (TRUNCATED) or Unknown Ext Hdr: the dump stops */
 };
 
 /*

@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ctx.h"
 #include "reasons.h"
@@ -47,8 +48,10 @@ size_t rules_count(const struct rules *r);
 
 /*
  * Render the message the kernel of @profile (e.g. "6.18") prints for @reason
- * with @args into @buf (NUL-terminated, cut at @size).  Returns the length,
- * or -1 when no rule of that profile covers @reason.
+ * with @args into @buf (NUL-terminated, cut at @size).  Returns the length
+ * written (without the NUL), or -1 when no rule of that profile covers
+ * @reason, when @args lacks a value the template needs, or when the
+ * template has anonymous placeholders ({int}, {hex}).
  */
 int rules_render(const struct rules *r, const char *profile, enum reason reason,
 		 const struct reason_args *args, char *buf, size_t size);
@@ -58,5 +61,69 @@ int rules_render(const struct rules *r, const char *profile, enum reason reason,
  * rule's "verdict"; reason_default_verdict() when no rule says).
  */
 enum ct_verdict rules_verdict(const struct rules *r, const char *profile, enum reason reason);
+
+/*
+ * Match @msg (@len bytes, the message without prefix and dump, trailing
+ * blanks trimmed) against the rules of L4 protocol @proto whose era fits
+ * @era ('A' matches rules listing A; 'B' and 'C' match rules listing B or C:
+ * the wording depends on the kernel version, not on the IN= device).  Rules
+ * are tried in load order; the first match wins.  Returns 1 and sets
+ * *reason, *args (named groups, bounded-parsed; a value that does not fit
+ * stays unset) and *rule_id (borrowed from @r), 0 when no rule matches, or
+ * -1 when PCRE2 failed on some rule (resource limit, ...) and none matched;
+ * *pcre_err then holds the PCRE2 error code.  Match errors are counted
+ * (rules_match_errors()).  Not thread-safe: @r holds the match data.
+ */
+int rules_match(const struct rules *r, int proto, char era, const char *msg, size_t len,
+		enum reason *reason, struct reason_args *args, const char **rule_id,
+		int *pcre_err);
+
+/* A read-only view of one loaded rule (for listings and tests). */
+struct rule_info {
+	const char *id, *path, *text;	/* text: the template, trailing blanks dropped */
+	enum reason reason;
+	int proto;
+	char era[4];			/* "A", "BC", ... */
+	uint32_t kmin, kmax;		/* rules_parse_kernel() numbers, inclusive */
+	enum ct_verdict verdict;
+	bool renderable;		/* no anonymous placeholders */
+};
+
+/* Rule @i (load order, 0 .. rules_count()-1): 0 and *out, or -1. */
+int rules_get(const struct rules *r, size_t i, struct rule_info *out);
+
+/* PCRE2 errors (other than "no match") seen by rules_match() so far. */
+uint64_t rules_match_errors(const struct rules *r);
+
+/*
+ * Parse a kernel version "6.18", "6.18.44" (anything after the numbers,
+ * e.g. "-amd64", is ignored) into a comparable number.  Returns 0 or -1.
+ */
+int rules_parse_kernel(const char *s, uint32_t *out);
+
+/*
+ * Rule file format (the final schema):
+ *
+ *   { "rules": [ RULE, ... ] }
+ *
+ *   RULE = { "id": string, unique within a directory,
+ *            "reason": code from reasons.def (its proto must equal "proto"),
+ *            "proto": integer L4 protocol,
+ *            "kernels": "A-B" | "A-" | "-B" | "A" (versions major.minor[.patch],
+ *                       compared numerically; an end without patch covers
+ *                       every patch release),
+ *            "era": non-empty subset of "ABC",
+ *            "text": template; trailing blanks are dropped (the kernel
+ *                    literal may end in a blank, the logged message never
+ *                    does); {name} placeholders: bound overshot timeout
+ *                    (u32), index dir resp_index type (int), state
+ *                    ([A-Z0-9_]), outer inner (address text), and the
+ *                    anonymous {int} / {hex} (matched, not captured: a
+ *                    template using them cannot be rendered),
+ *            "verdict": "invalid" | "ignored",
+ *            "pattern": optional explicit PCRE2 pattern (anchored at both
+ *                       ends; named groups must be placeholder names),
+ *            "note": optional free text }
+ */
 
 #endif
