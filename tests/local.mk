@@ -25,6 +25,39 @@ EXTRA_PROGRAMS = %D%/bench/gen-capture %D%/bench/gen-syslog %D%/bench/pcap-loop
 CLEANFILES += $(EXTRA_PROGRAMS)
 EXTRA_DIST += %D%/bench/run.sh
 
+# --- scenarios (kernel-lab inputs: crafted/real pcaps, log format converter)
+noinst_PROGRAMS += %D%/lab/gen/craft %D%/lab/gen/relay %D%/lab/gen/edit %D%/lab/logconv
+%C%_lab_gen_edit_SOURCES = %D%/lab/gen/edit.c %D%/lab/gen/pkt.c %D%/lab/gen/pkt.h
+%C%_lab_gen_edit_LDADD = $(PCAP_LIBS)
+%C%_lab_gen_relay_LDADD = $(PCAP_LIBS)
+%C%_lab_gen_craft_SOURCES = %D%/lab/gen/craft.c %D%/lab/gen/pkt.c %D%/lab/gen/pkt.h
+%C%_lab_gen_craft_LDADD = $(PCAP_LIBS)
+%C%_lab_logconv_SOURCES = %D%/lab/logconv.c
+EXTRA_DIST += %D%/lab/scenarios %D%/lab/make-samples.sh %D%/lab/gen/realflows.sh
+
+# --- rules
+check_PROGRAMS += %D%/unit/test-rules %D%/unit/test-logparse %D%/unit/test-nflog
+%C%_unit_test_rules_LDADD = $(LDADD_TEST)
+%C%_unit_test_logparse_LDADD = $(LDADD_TEST)
+%C%_unit_test_nflog_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-rules %D%/unit/test-logparse %D%/unit/test-nflog
+EXTRA_DIST += \
+	%D%/data/rules-bad/bad-json/patterns/broken.json \
+	%D%/data/rules-bad/bad-kernels/patterns/kernels.json \
+	%D%/data/rules-bad/bad-placeholder/patterns/placeholder.json \
+	%D%/data/rules-bad/bad-regex/patterns/regex.json \
+	%D%/data/rules-bad/duplicate-id/patterns/a.json \
+	%D%/data/rules-bad/duplicate-id/patterns/b.json \
+	%D%/data/rules-bad/proto-mismatch/patterns/proto.json \
+	%D%/data/rules-bad/unknown-key/patterns/extra.json \
+	%D%/data/rules-bad/unknown-reason/patterns/reason.json \
+	%D%/data/rules-override/patterns/override.json
+
+# --- lab (kernel lab: replay into a firewall namespace, differential test)
+check_PROGRAMS += %D%/lab/ctlab-replay
+%C%_lab_ctlab_replay_LDADD = $(PCAP_LIBS) $(JANSSON_LIBS) -lpthread
+EXTRA_DIST += %D%/lab/README.md %D%/lab/lab-lib.sh %D%/lab/replay.sh
+
 # --- udp
 check_PROGRAMS += %D%/unit/test-ct-policy %D%/unit/test-defrag
 %C%_unit_test_ct_policy_LDADD = $(LDADD_TEST)
