@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# replay.sh - replay a capture through the real kernel's conntrack and collect
+# its verdicts.  Builds a fresh injector/firewall/sink namespace topology,
+# runs ctlab-replay inside the injector namespace, tears everything down
+# (also on errors and signals).  See tests/lab/README.md.
+#
+# usage: replay.sh [--sysctl KEY=VALUE]... [--sysctl-file FILE]...
+#                  [--timing original|fast] [--cpu N] IN.pcap OUTDIR
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lab-lib.sh"
+
+usage()
+{
+	echo "usage: replay.sh [--sysctl KEY=VALUE]... [--sysctl-file FILE]..." >&2
+	echo "                 [--timing original|fast] [--cpu N] IN.pcap OUTDIR" >&2
+	exit 2
+}
+
+sysctls=()
+extra=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--sysctl) [ $# -ge 2 ] || usage; sysctls+=("$2"); shift 2 ;;
+	--sysctl=*) sysctls+=("${1#--sysctl=}"); shift ;;
+	--sysctl-file)
+		[ $# -ge 2 ] || usage
+		[ -r "$2" ] || { echo "replay.sh: cannot read $2" >&2; exit 2; }
+		while IFS= read -r kv; do sysctls+=("$kv"); done < <(lab_sysctl_file "$2")
+		shift 2 ;;
+	--timing) [ $# -ge 2 ] || usage; extra+=(--timing "$2"); shift 2 ;;
+	--timing=*) extra+=("$1"); shift ;;
+	--cpu) [ $# -ge 2 ] || usage; extra+=(--cpu "$2"); shift 2 ;;
+	--window) [ $# -ge 2 ] || usage; extra+=(--window "$2"); shift 2 ;;
+	--timeout) [ $# -ge 2 ] || usage; extra+=(--timeout "$2"); shift 2 ;;
+	--no-jsonl) extra+=(--no-jsonl); shift ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 2 ] || usage
+in=$1
+out=$2
+
+bin=${CTLAB_REPLAY:-}
+if [ -z "$bin" ]; then
+	for c in "${abs_top_builddir:-}/tests/lab/ctlab-replay" "./tests/lab/ctlab-replay" \
+		"$here/ctlab-replay"; do
+		[ -x "$c" ] && { bin=$c; break; }
+	done
+fi
+[ -n "$bin" ] && [ -x "$bin" ] || {
+	echo "replay.sh: ctlab-replay not found: build it (make -C BUILDDIR tests/lab/ctlab-replay)" \
+		"and set CTLAB_REPLAY=BUILDDIR/tests/lab/ctlab-replay" >&2
+	exit 2
+}
+[ -r "$in" ] || { echo "replay.sh: cannot read $in" >&2; exit 2; }
+lab_check || { echo "replay.sh: $LAB_SKIP_REASON" >&2; exit 77; }
+
+lab_trap
+mkdir -p "$out" || exit 1
+
+run_once()
+{
+	local kv rc
+	local sysargs=()
+
+	lab_setup ${sysctls[@]+"${sysctls[@]}"} || { echo "replay.sh: lab setup failed" >&2; return 1; }
+	for kv in $LAB_SYSCTLS; do
+		sysargs+=(--sysctl "$kv")
+	done
+	ip netns exec "$LAB_INJ" "$bin" --dev "$LAB_INJ_DEV" --dst-mac "$LAB_FW_MAC" \
+		--fw-dev "$LAB_FW_IN" --prefix "$LAB_PREFIX" \
+		${sysargs[@]+"${sysargs[@]}"} ${extra[@]+"${extra[@]}"} "$@" "$in" "$out"
+	rc=$?
+	lab_teardown
+	return $rc
+}
+
+run_once
+rc=$?
+if [ $rc -eq 3 ]; then
+	# Kernel log records were lost (someone else flooded the ring?): once
+	# more, slower, in a fresh topology.
+	echo "replay.sh: retrying with --window 8" >&2
+	run_once --window 8
+	rc=$?
+fi
+trap - EXIT INT TERM HUP
+exit $rc
