@@ -1,0 +1,598 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * correlate.c - join log events to captured packets.  See correlate.h.
+ *
+ * Index: events are grouped by a key made of the tuple plus the fields
+ * their dump has among {ports, TCP SEQ, IP LEN} (a dump cut by INCOMPLETE or
+ * a fragment has fewer); the key's field mask is part of the key.  A packet
+ * probes the table once per mask in use, so a lookup costs a handful of hash
+ * probes whatever the number of events, and only the few events of a group
+ * are compared field by field.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+#include "correlate.h"
+
+enum {
+	KEY_PORTS = 1u << 0,
+	KEY_SEQ = 1u << 1,
+	KEY_LEN = 1u << 2,
+	KEY_MASKS = 8,
+};
+
+struct ckey {
+	uint8_t family, proto, mask, pad;
+	uint16_t sport, dport;
+	uint32_t seq, len;
+	uint8_t src[16], dst[16];
+};
+
+struct group {
+	struct ckey key;
+	uint32_t first;		/* first event (index) of the group */
+};
+
+struct ev_state {
+	uint32_t next;		/* next event of the same group, UINT32_MAX = end */
+	uint32_t clock;		/* index into clocks */
+	uint64_t seen;		/* packets with matching fields */
+	uint32_t n_cand;
+	struct corr_cand *cand;	/* up to CORR_CAND_PER_EVENT */
+	struct corr_result res;
+};
+
+struct corr {
+	const struct log_event *ev;
+	size_t n_ev;
+	struct ev_state *st;
+	struct group *groups;
+	size_t n_groups;
+	uint32_t *table;	/* group index + 1; 0 = empty */
+	size_t table_size;	/* power of two */
+	unsigned masks_used;	/* bit m set: some group has mask m */
+	struct corr_clock *clocks;
+	size_t n_clocks;
+	uint64_t n_cand_total;
+	uint64_t dropped;
+	bool finished;
+};
+
+static uint64_t
+key_hash(const struct ckey *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	for (size_t i = 0; i < sizeof(*k); i++) {
+		h ^= p[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static bool
+has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 136 || proto == 132 || proto == 33;
+}
+
+/* Key of a log event's dump; -1 when the dump lacks the tuple. */
+static int
+event_key(const struct nflog_pkt *lp, struct ckey *k)
+{
+	size_t alen;
+
+	memset(k, 0, sizeof(*k));
+	if ((lp->has & (NFL_SRC | NFL_DST | NFL_PROTO)) != (NFL_SRC | NFL_DST | NFL_PROTO))
+		return -1;
+	if (lp->family != 4 && lp->family != 6)
+		return -1;
+	alen = lp->family == 4 ? 4 : 16;
+	k->family = lp->family;
+	k->proto = lp->proto;
+	memcpy(k->src, lp->src.b, alen);
+	memcpy(k->dst, lp->dst.b, alen);
+	if ((lp->has & (NFL_SPT | NFL_DPT)) == (NFL_SPT | NFL_DPT)) {
+		k->mask |= KEY_PORTS;
+		k->sport = lp->sport;
+		k->dport = lp->dport;
+	}
+	if (lp->proto == 6 && (lp->has & NFL_SEQ)) {
+		k->mask |= KEY_SEQ;
+		k->seq = lp->seq;
+	}
+	if (lp->has & NFL_LEN) {
+		k->mask |= KEY_LEN;
+		k->len = lp->len;
+	}
+	return 0;
+}
+
+/* Key of a packet for the field mask @mask; -1 when it lacks those fields. */
+static int
+pkt_key(const struct pkt *p, unsigned mask, struct ckey *k)
+{
+	size_t alen;
+
+	memset(k, 0, sizeof(*k));
+	if (p->family != 4 && p->family != 6)
+		return -1;
+	alen = p->family == 4 ? 4 : 16;
+	k->family = p->family;
+	k->proto = p->proto;
+	k->mask = (uint8_t)mask;
+	memcpy(k->src, p->src.b, alen);
+	memcpy(k->dst, p->dst.b, alen);
+	if (mask & KEY_PORTS) {
+		if (!p->has_l4 || !has_ports(p->proto))
+			return -1;
+		k->sport = p->sport;
+		k->dport = p->dport;
+	}
+	if (mask & KEY_SEQ) {
+		if (!p->has_l4 || p->proto != 6)
+			return -1;
+		k->seq = p->seq;
+	}
+	if (mask & KEY_LEN)
+		k->len = p->ip_len;
+	return 0;
+}
+
+static size_t
+table_find(const struct corr *c, const struct ckey *k)
+{
+	size_t m = c->table_size - 1;
+	size_t i = (size_t)key_hash(k) & m;
+
+	while (c->table[i]) {
+		if (memcmp(&c->groups[c->table[i] - 1].key, k, sizeof(*k)) == 0)
+			return i;
+		i = (i + 1) & m;
+	}
+	return i;
+}
+
+static int
+clock_of(struct corr *c, const struct log_event *e, uint32_t *out)
+{
+	for (size_t i = 0; i < c->n_clocks; i++) {
+		if (strcmp(c->clocks[i].path, e->path ? e->path : "") == 0) {
+			*out = (uint32_t)i;
+			return 0;
+		}
+	}
+	{
+		struct corr_clock *nc = xreallocarray(c->clocks, c->n_clocks + 1, sizeof(*nc));
+
+		if (!nc)
+			return ERR_NOMEM;
+		c->clocks = nc;
+	}
+	memset(&c->clocks[c->n_clocks], 0, sizeof(c->clocks[0]));
+	c->clocks[c->n_clocks].path = e->path ? e->path : "";
+	c->clocks[c->n_clocks].mono = e->has_mono;
+	*out = (uint32_t)c->n_clocks++;
+	return 0;
+}
+
+struct corr *
+corr_new(const struct log_event *events, size_t n)
+{
+	struct corr *c = xcalloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->ev = events;
+	c->n_ev = n;
+	if (n > UINT32_MAX - 1)
+		goto fail;
+	c->st = xcalloc(n ? n : 1, sizeof(*c->st));
+	c->groups = xcalloc(n ? n : 1, sizeof(*c->groups));
+	c->table_size = 16;
+	while (c->table_size < 2 * n + 2)
+		c->table_size *= 2;
+	c->table = xcalloc(c->table_size, sizeof(*c->table));
+	if (!c->st || !c->groups || !c->table)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const struct log_event *e = &events[i];
+		struct ev_state *s = &c->st[i];
+		struct ckey k;
+		size_t slot;
+
+		s->next = UINT32_MAX;
+		if (clock_of(c, e, &s->clock) < 0)
+			goto fail;
+		if (!e->has_pkt || event_key(&e->pkt, &k) < 0)
+			continue;
+		slot = table_find(c, &k);
+		if (!c->table[slot]) {
+			c->groups[c->n_groups].key = k;
+			c->groups[c->n_groups].first = (uint32_t)i;
+			c->table[slot] = (uint32_t)(++c->n_groups);
+			c->masks_used |= 1u << k.mask;
+		} else {
+			/* append at the end to keep event order within the group */
+			uint32_t j = c->groups[c->table[slot] - 1].first;
+
+			while (c->st[j].next != UINT32_MAX)
+				j = c->st[j].next;
+			c->st[j].next = (uint32_t)i;
+		}
+	}
+	return c;
+fail:
+	corr_free(c);
+	return NULL;
+}
+
+int
+corr_fields_match(const struct nflog_pkt *lp, const struct pkt *p, bool *ttl_differs)
+{
+	size_t alen;
+
+	*ttl_differs = false;
+	if (lp->family != p->family || (p->family != 4 && p->family != 6))
+		return 0;
+	alen = p->family == 4 ? 4 : 16;
+	if (!(lp->has & NFL_SRC) || !(lp->has & NFL_DST) || !(lp->has & NFL_PROTO))
+		return 0;
+	if (memcmp(lp->src.b, p->src.b, alen) != 0 || memcmp(lp->dst.b, p->dst.b, alen) != 0)
+		return 0;
+	if (lp->proto != p->proto)
+		return 0;
+	if ((lp->has & NFL_LEN) && lp->len != p->ip_len)
+		return 0;
+	if (p->family == 4 && (lp->has & NFL_ID) && lp->id != p->ip_id)
+		return 0;
+	if (p->family == 6 && (lp->has & NFL_FLOWLBL) && lp->flowlbl != p->flowlabel)
+		return 0;
+	if (lp->has & (NFL_SPT | NFL_DPT | NFL_SEQ | NFL_ACK | NFL_WINDOW | NFL_UDPLEN |
+		       NFL_ICMP | NFL_ICMP_ECHO)) {
+		if (!p->has_l4)
+			return 0;
+	}
+	if ((lp->has & NFL_SPT) && lp->sport != p->sport)
+		return 0;
+	if ((lp->has & NFL_DPT) && lp->dport != p->dport)
+		return 0;
+	if (p->proto == 6) {
+		if ((lp->has & NFL_SEQ) && lp->seq != p->seq)
+			return 0;
+		if ((lp->has & NFL_ACK) && lp->ack != p->ack)
+			return 0;
+		if ((lp->has & NFL_WINDOW) && lp->window != p->window)
+			return 0;
+		/* the flag words follow RES= */
+		if ((lp->has & NFL_RES) && lp->tcp_flags != p->tcp_flags)
+			return 0;
+	}
+	if ((p->proto == 17 || p->proto == 136) && (lp->has & NFL_UDPLEN) &&
+	    lp->udp_len != p->udp_len)
+		return 0;
+	if (p->proto == 1 || p->proto == 58) {
+		if ((lp->has & NFL_ICMP) &&
+		    (lp->icmp_type != p->icmp_type || lp->icmp_code != p->icmp_code))
+			return 0;
+		if ((lp->has & NFL_ICMP_ECHO) &&
+		    (lp->icmp_id != p->icmp_id || lp->icmp_seq != p->icmp_seq))
+			return 0;
+	}
+	if ((lp->has & (NFL_TTL | NFL_HOPLIMIT)) && lp->ttl != p->ttl)
+		*ttl_differs = true;
+	return 1;
+}
+
+static struct corr_detail *
+detail_new(const struct ct_result *res, const char *const *texts)
+{
+	struct corr_detail *d = xcalloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->verdict = res->verdict;
+	d->n_msgs = res->n_msgs > CT_MAX_MSGS ? CT_MAX_MSGS : res->n_msgs;
+	for (unsigned i = 0; i < d->n_msgs; i++) {
+		d->msgs[i] = res->msgs[i];
+		if (texts && texts[i]) {
+			d->text[i] = xstrndup(texts[i], strlen(texts[i]));
+			if (!d->text[i])
+				goto fail;
+		}
+	}
+	if (res->check[0]) {
+		d->check = xstrndup(res->check, strnlen(res->check, sizeof(res->check)));
+		if (!d->check)
+			goto fail;
+	}
+	d->failed = res->failed;
+	d->dir = res->dir;
+	d->tcp_index = res->tcp_index;
+	d->before = res->before;
+	d->silent = res->silent;
+	return d;
+fail:
+	for (unsigned i = 0; i < CT_MAX_MSGS; i++)
+		free(d->text[i]);
+	free(d->check);
+	free(d);
+	return NULL;
+}
+
+static void
+detail_free(struct corr_detail *d)
+{
+	if (!d)
+		return;
+	for (unsigned i = 0; i < CT_MAX_MSGS; i++)
+		free(d->text[i]);
+	free(d->check);
+	free(d);
+}
+
+static int
+add_cand(struct corr *c, struct ev_state *s, const struct pkt *p, bool ttl_differs,
+	 const struct ct_result *res, const char *const *texts)
+{
+	struct corr_cand *cd;
+
+	s->seen++;
+	if (s->n_cand >= CORR_CAND_PER_EVENT || c->n_cand_total >= CORR_CAND_MAX) {
+		c->dropped++;
+		return 0;
+	}
+	if (!s->cand) {
+		s->cand = xcalloc(CORR_CAND_PER_EVENT, sizeof(*s->cand));
+		if (!s->cand)
+			return ERR_NOMEM;
+	}
+	cd = &s->cand[s->n_cand];
+	memset(cd, 0, sizeof(*cd));
+	cd->file_id = p->file_id;
+	cd->index = p->index;
+	cd->ts_us = p->ts_sec * 1000000 + (int64_t)(p->ts_nsec / 1000);
+	cd->ts_nsec = p->ts_nsec;
+	cd->ttl_differs = ttl_differs;
+	cd->detail = detail_new(res, texts);
+	if (!cd->detail)
+		return ERR_NOMEM;
+	s->n_cand++;
+	c->n_cand_total++;
+	return 0;
+}
+
+int
+corr_offer(struct corr *c, const struct pkt *p, const struct ct_result *res,
+	   const char *const *texts)
+{
+	if (!c->n_groups || (p->family != 4 && p->family != 6))
+		return 0;
+	for (unsigned m = 0; m < KEY_MASKS; m++) {
+		struct ckey k;
+		size_t slot;
+
+		if (!(c->masks_used & (1u << m)) || pkt_key(p, m, &k) < 0)
+			continue;
+		slot = table_find(c, &k);
+		if (!c->table[slot])
+			continue;
+		for (uint32_t i = c->groups[c->table[slot] - 1].first; i != UINT32_MAX;
+		     i = c->st[i].next) {
+			bool ttl;
+			int rc;
+
+			if (!corr_fields_match(&c->ev[i].pkt, p, &ttl))
+				continue;
+			rc = add_cand(c, &c->st[i], p, ttl, res, texts);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static bool
+ev_time(const struct corr *c, size_t i, int64_t *out)
+{
+	const struct log_event *e = &c->ev[i];
+
+	if (c->clocks[c->st[i].clock].mono) {
+		*out = e->mono_us;
+		return e->has_mono;
+	}
+	*out = e->wall_us;
+	return e->has_wall;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool
+agrees(const struct log_event *e, const struct corr_cand *cd)
+{
+	for (unsigned i = 0; i < cd->detail->n_msgs; i++)
+		if (cd->detail->msgs[i].reason == e->reason)
+			return true;
+	return false;
+}
+
+static int
+estimate_clocks(struct corr *c)
+{
+	int64_t *d = xcalloc(c->n_ev ? c->n_ev : 1, sizeof(*d));
+
+	if (!d)
+		return ERR_NOMEM;
+	for (size_t k = 0; k < c->n_clocks; k++) {
+		struct corr_clock *ck = &c->clocks[k];
+		size_t n = 0;
+
+		for (size_t i = 0; i < c->n_ev; i++) {
+			const struct ev_state *s = &c->st[i];
+			int64_t t;
+
+			if (s->clock != k || s->seen != 1 || s->n_cand != 1 || !ev_time(c, i, &t))
+				continue;
+			d[n++] = s->cand[0].ts_us - t;
+		}
+		ck->pairs = n;
+		if (n == 0)
+			continue;
+		qsort(d, n, sizeof(*d), cmp_i64);
+		ck->known = true;
+		/* median; the lower middle for an even count (deterministic) */
+		ck->offset_us = d[(n - 1) / 2];
+		ck->spread_us = d[n - 1] - d[0];
+	}
+	free(d);
+	return 0;
+}
+
+/* Candidates closer than this to the best one are not told apart by time. */
+#define CORR_TIME_TOL_US 1000
+
+static void
+decide(struct corr *c, size_t i)
+{
+	const struct log_event *e = &c->ev[i];
+	struct ev_state *s = &c->st[i];
+	struct corr_result *r = &s->res;
+	const struct corr_clock *ck = &c->clocks[s->clock];
+	uint32_t n_agree = 0, near_agree = 0;
+	const struct corr_cand *agree_one = NULL, *near_one = NULL;
+	int64_t t;
+
+	r->how = CORR_NONE;
+	r->cand = NULL;
+	r->candidates = s->seen > UINT32_MAX ? UINT32_MAX : (uint32_t)s->seen;
+	if (!e->has_pkt) {
+		snprintf(r->why, sizeof(r->why), "no packet dump in the log line");
+		return;
+	}
+	if (s->seen == 0) {
+		snprintf(r->why, sizeof(r->why), "no packet with these fields");
+		return;
+	}
+	if (s->seen == 1 && s->n_cand == 1) {
+		r->how = CORR_EXACT;
+		r->cand = &s->cand[0];
+		return;
+	}
+	for (uint32_t j = 0; j < s->n_cand; j++) {
+		if (agrees(e, &s->cand[j])) {
+			n_agree++;
+			agree_one = &s->cand[j];
+		}
+	}
+	if (ck->known && ev_time(c, i, &t) && s->n_cand > 0) {
+		int64_t expect = t + ck->offset_us, best = INT64_MAX, tol;
+		uint32_t near = 0;
+		const struct corr_cand *bc = NULL;
+
+		for (uint32_t j = 0; j < s->n_cand; j++) {
+			int64_t dt = s->cand[j].ts_us - expect;
+
+			if (dt < 0)
+				dt = -dt;
+			if (dt < best) {
+				best = dt;
+				bc = &s->cand[j];
+			}
+		}
+		tol = ck->spread_us > CORR_TIME_TOL_US ? ck->spread_us : CORR_TIME_TOL_US;
+		for (uint32_t j = 0; j < s->n_cand; j++) {
+			int64_t dt = s->cand[j].ts_us - expect;
+
+			if (dt < 0)
+				dt = -dt;
+			if (dt - best <= tol) {
+				near++;
+				if (agrees(e, &s->cand[j])) {
+					near_agree++;
+					near_one = &s->cand[j];
+				}
+			}
+		}
+		if (near == 1) {
+			r->how = CORR_TIME;
+			r->cand = bc;
+			return;
+		}
+		if (near_agree == 1) {
+			r->how = CORR_ENGINE;
+			r->cand = near_one;
+			return;
+		}
+	} else if (n_agree == 1 && s->seen == s->n_cand) {
+		r->how = CORR_ENGINE;
+		r->cand = agree_one;
+		return;
+	}
+	snprintf(r->why, sizeof(r->why), "%llu candidates", (unsigned long long)s->seen);
+}
+
+int
+corr_finish(struct corr *c)
+{
+	int rc;
+
+	if (c->finished)
+		return 0;
+	rc = estimate_clocks(c);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < c->n_ev; i++)
+		decide(c, i);
+	c->finished = true;
+	return 0;
+}
+
+const struct corr_result *
+corr_result(const struct corr *c, size_t i)
+{
+	if (i >= c->n_ev)
+		return NULL;
+	return &c->st[i].res;
+}
+
+size_t
+corr_clocks(const struct corr *c, const struct corr_clock **out)
+{
+	*out = c->clocks;
+	return c->n_clocks;
+}
+
+uint64_t
+corr_dropped(const struct corr *c)
+{
+	return c->dropped;
+}
+
+void
+corr_free(struct corr *c)
+{
+	if (!c)
+		return;
+	if (c->st) {
+		for (size_t i = 0; i < c->n_ev; i++) {
+			for (uint32_t j = 0; j < c->st[i].n_cand; j++)
+				detail_free(c->st[i].cand[j].detail);
+			free(c->st[i].cand);
+		}
+	}
+	free(c->st);
+	free(c->groups);
+	free(c->table);
+	free(c->clocks);
+	free(c);
+}

@@ -1,4 +1,126 @@
-/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * correlate.h - pair each log event with the captured packet it describes.
+ *
+ * Field equality first: events are indexed by the flow tuple of their
+ * nf_log dump (family, SRC, DST, PROTO, SPT, DPT) in a hash table; every
+ * decoded packet of every capture is looked up and compared on the other
+ * fields the dump carries (IP LEN, IPv4 ID or IPv6 FLOWLBL, TCP SEQ, ACK,
+ * WINDOW and flags, UDP LEN, ICMP type/code/id/seq).  TTL / HOPLIMIT is not
+ * required to be equal (a capture taken one hop away sees it off by one or
+ * more); a candidate whose TTL differs is kept and said so.
+ *
+ * Time second: after all captures, the offset between each log file's clock
+ * (kernel monotonic time when the file has it, else wall time) and the
+ * capture clock is estimated as the median of (packet time - event time)
+ * over the events that have exactly one candidate.  An event with several
+ * candidates takes the one nearest in time; a tie is broken by engine
+ * agreement (the engine flagged that packet with the event's reason); if
+ * still undecided the event is reported as ambiguous.
+ *
+ * Memory does not grow with capture size: packets are not kept, only the
+ * candidates (a small copy per packet that matched an event's fields),
+ * capped per event and in total, with the caps reported as notes.
+ */
 #ifndef CTEXPLAIN_CORRELATE_H
 #define CTEXPLAIN_CORRELATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ct.h"
+#include "ctx.h"
+#include "decode.h"
+#include "logparse.h"
+
+#define CORR_CAND_PER_EVENT 8
+#define CORR_CAND_MAX 200000u
+
+/* What the engine said about a candidate packet (copied, owned). */
+struct corr_detail {
+	enum ct_verdict verdict;	/* the packet's fate */
+	uint8_t n_msgs;
+	struct ct_msg msgs[CT_MAX_MSGS];
+	char *text[CT_MAX_MSGS];	/* rendered kernel text of msgs[i], or NULL */
+	char *check;			/* res.check, or NULL when empty */
+	uint8_t failed;			/* CT_BOUND_* bits */
+	int dir;			/* 0 original, 1 reply, -1 none */
+	uint8_t tcp_index;
+	struct ct_tcp_snapshot before;	/* TCP state before the packet */
+	const char *silent;		/* static string from the engine, or NULL */
+};
+
+/* A packet whose fields match an event. */
+struct corr_cand {
+	uint32_t file_id;	/* capture number (caller's numbering) */
+	uint64_t index;		/* record index in that capture */
+	int64_t ts_us;		/* capture time, microseconds since the epoch */
+	uint32_t ts_nsec;	/* nanoseconds part of the capture time */
+	bool ttl_differs;	/* TTL/HOPLIMIT not the logged one */
+	struct corr_detail *detail;	/* owned */
+};
+
+enum corr_how {
+	CORR_NONE = 0,		/* no match (see corr_result.why) */
+	CORR_EXACT,		/* exactly one packet with these fields */
+	CORR_TIME,		/* nearest in time after the clock offset */
+	CORR_ENGINE,		/* the only candidate the engine flagged with this reason */
+};
+
+/* The outcome for one event. */
+struct corr_result {
+	enum corr_how how;
+	const struct corr_cand *cand;	/* chosen candidate (borrowed), NULL when none */
+	uint32_t candidates;		/* packets with the event's fields (all seen, not only kept) */
+	char why[64];			/* for CORR_NONE: "no packet with these fields", "3 candidates" */
+};
+
+/* Clock offset of one log file. */
+struct corr_clock {
+	const char *path;	/* borrowed from the events */
+	bool mono;		/* kernel monotonic time (else wall time) */
+	bool known;		/* an offset was estimated */
+	int64_t offset_us;	/* capture time - log time (median) */
+	uint64_t pairs;		/* unambiguous pairs used */
+	int64_t spread_us;	/* max - min of the pair differences */
+};
+
+struct corr;
+
+/*
+ * New correlator over @events[0..n-1] (borrowed; must outlive the
+ * correlator and not move).  NULL on out-of-memory.
+ */
+struct corr *corr_new(const struct log_event *events, size_t n);
+
+/*
+ * Offer one packet that went through the engine (after defragmentation)
+ * with its result and the rendered text of each res->msgs[i] (@texts may
+ * hold NULLs).  Cheap when no event has the packet's tuple.  Returns 0, or
+ * ERR_NOMEM.  Caps are counted, not errors.
+ */
+int corr_offer(struct corr *c, const struct pkt *pkt, const struct ct_result *res,
+	       const char *const *texts);
+
+/* Decide every event after the last packet.  Idempotent.  0 or ERR_NOMEM. */
+int corr_finish(struct corr *c);
+
+/* Outcome of event number @i (index into the events array). */
+const struct corr_result *corr_result(const struct corr *c, size_t i);
+
+/* Per log file clock offsets, in order of first appearance among the events. */
+size_t corr_clocks(const struct corr *c, const struct corr_clock **out);
+
+/* Candidates not kept because of the caps (per event or in total). */
+uint64_t corr_dropped(const struct corr *c);
+
+void corr_free(struct corr *c);
+
+/*
+ * Do the fields of a log event's dump match this packet?  Returns 1 (and
+ * *ttl_differs) or 0.  Exposed for unit tests.
+ */
+int corr_fields_match(const struct nflog_pkt *lp, const struct pkt *pkt, bool *ttl_differs);
+
 #endif

@@ -1,4 +1,155 @@
-/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * report.h - the neutral, sorted report model and its writers.
+ *
+ * main.c fills a struct report while the pipeline runs (inputs, flagged
+ * packets) and calls report_finish() once with the events and the
+ * correlator: that is where every derived value (match, verdict agreement,
+ * explanation summary, flagged <-> event links, summary counts) is computed
+ * and where arrays are put in their final order.  The writers
+ * (report_json_write, report_text_write) only serialise; they compute
+ * nothing (Suricata's output modules).
+ *
+ * Determinism: nothing here reads the clock or the environment; events keep
+ * their id order, flagged packets are sorted by (path, index, message).
+ *
+ * Ownership: the report owns the strings it copied (input paths, flagged
+ * messages, summaries); it borrows the events, the correlator, the rules
+ * and the run context given to report_finish(), which must outlive it.
+ */
 #ifndef CTEXPLAIN_REPORT_H
 #define CTEXPLAIN_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "correlate.h"
+#include "ct-policy.h"
+#include "ctx.h"
+#include "logparse.h"
+#include "reasons.h"
+#include "rules-load.h"
+
+/* Flagged packets kept at most (the rest are counted, with a note). */
+#define REPORT_FLAGGED_MAX 1000000u
+
+struct report_input {
+	char *path;		/* owned */
+	const char *kind;	/* "log", "capture", "sysctl" (static) */
+	const char *format;	/* "dmesg", "pcapng", ... (static) */
+	uint64_t records;
+};
+
+struct report_flagged {
+	uint32_t file_id;	/* capture number; path = inputs of that capture */
+	const char *path;	/* borrowed from inputs */
+	uint64_t index;
+	int64_t ts_sec;
+	uint32_t ts_nsec;
+	uint8_t proto;
+	enum ct_verdict verdict;	/* "invalid" / "ignored" */
+	enum reason reason;
+	char *message;		/* owned; NULL when no rule renders it */
+	int64_t event;		/* id of the event matched to it with the same reason, -1 none */
+};
+
+struct report_event {
+	const struct log_event *ev;	/* borrowed */
+	const struct corr_result *cr;	/* borrowed; NULL when no correlator ran */
+	const char *match_path;		/* capture path of cr->cand */
+	const char *engine_msg;		/* engine text for this reason on the matched packet, or NULL */
+	const struct ct_msg *engine_args;	/* that message's numbers, or NULL */
+	enum ct_verdict engine_verdict;	/* fate of the matched packet in the engine */
+	bool agrees;			/* engine_msg equals the logged message */
+	enum ct_verdict logged_verdict;	/* what the kernel did after logging this reason */
+	char *summary;			/* owned */
+};
+
+/* Counters shown in the report (besides the summary). */
+struct report_stats {
+	uint64_t log_records;		/* records read from logs */
+	uint64_t log_non_conntrack;	/* records without a conntrack message */
+	uint64_t log_lines_cut;		/* lines cut at the line length cap */
+	uint64_t events_dropped;	/* conntrack events beyond the cap */
+	uint64_t packets;		/* capture records read */
+	uint64_t packets_non_ip;	/* records without an IP view */
+	uint64_t packets_tracked;	/* packets run through the engine */
+	uint64_t fragments_held;	/* fragments queued by defrag */
+	uint64_t fragments_dropped;	/* fragments the kernel would drop */
+	uint64_t flagged_dropped;	/* flagged packets beyond the cap */
+	uint64_t candidates_dropped;	/* correlator candidates beyond its caps */
+};
+
+struct report_summary {
+	uint64_t events, matched, agree, flagged, unlogged;
+};
+
+struct report {
+	const char *version;		/* tool version */
+	struct ct_policy policy;	/* copy */
+	struct report_input *inputs;
+	size_t n_inputs, alloc_inputs;
+	const char **capture_paths;	/* file_id -> path (borrowed from inputs) */
+	size_t n_captures, alloc_captures;
+	struct report_event *events;
+	size_t n_events;
+	struct report_flagged *flagged;
+	size_t n_flagged, alloc_flagged;
+	const struct corr_clock *clocks;	/* borrowed from the correlator */
+	size_t n_clocks;
+	struct report_stats stats;
+	struct report_summary summary;
+	const struct run_ctx *ctx;	/* notes and errors (borrowed) */
+};
+
+void report_init(struct report *r, const char *version, const struct ct_policy *pol);
+void report_release(struct report *r);
+
+/* Add an input; returns 0 or ERR_NOMEM.  @kind and @format must be static. */
+int report_add_input(struct report *r, const char *path, const char *kind,
+		     const char *format, uint64_t records);
+
+/* Update the record count of the last input added. */
+void report_set_records(struct report *r, uint64_t records);
+
+/*
+ * Register a capture (call once per capture, in order) and get its file_id.
+ * @path must be the path of an input already added (borrowed).
+ */
+int report_add_capture(struct report *r, const char *path, uint32_t *file_id);
+
+/*
+ * Add a flagged packet (one kernel log line the engine predicts).  Returns
+ * 0, 1 when the cap was reached (counted in stats.flagged_dropped), or
+ * ERR_NOMEM.  @message is copied (may be NULL).
+ */
+int report_add_flagged(struct report *r, const struct pkt *pkt, const struct ct_msg *msg,
+		       enum ct_verdict verdict, const char *message);
+
+/*
+ * Compute everything derived and sort: events[0..n-1] (ids 0..n-1 in order,
+ * borrowed), the correlator's results (@c may be NULL), the rules to tell
+ * the logged verdict (@rules may be NULL), notes and errors from @ctx.
+ * Returns 0 or ERR_NOMEM.
+ */
+int report_finish(struct report *r, const struct log_event *events, size_t n,
+		  const struct corr *c, const struct rules *rules, const struct run_ctx *ctx);
+
+/* Writers.  Return 0, or -1 on a write error (errno set). */
+int report_json_write(const struct report *r, FILE *out);
+int report_text_write(const struct report *r, FILE *out);
+
+/* Helpers shared by the writers (formatting only). */
+
+/* "2026-11-26T15:08:26.101320Z" from microseconds since the epoch; buf >= 32. */
+void report_fmt_wall(int64_t us, char *buf, size_t size);
+/* Address as inet_ntop prints it; buf >= 46. */
+void report_fmt_addr(uint8_t family, const struct ip_addr *a, char *buf, size_t size);
+/* nf_log flag words of a TCP flag byte: "ACK PSH"; buf >= 40. */
+void report_fmt_tcp_flags(uint8_t flags, bool ae, char *buf, size_t size);
+/* "match.how" word of a correlation outcome. */
+const char *report_how_name(enum corr_how how);
+
 #endif
