@@ -34,11 +34,12 @@ tok_next(const char **p, const char *end, struct tok *t)
 {
 	const char *s;
 
-	sp_blanks(p, end);
+	while (*p < end && (**p == ' ' || **p == '\t' || **p == '\r' || **p == '\n'))
+		(*p)++;
 	if (*p >= end)
 		return false;
 	s = *p;
-	while (s < end && *s != ' ' && *s != '\t')
+	while (s < end && *s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
 		s++;
 	t->s = *p;
 	t->n = (size_t)(s - *p);

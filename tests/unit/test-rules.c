@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pcre2.h>
+
 #include "ctx.h"
 #include "rules-load.h"
 #include "tap.h"
@@ -323,6 +325,20 @@ test_override(void)
 		     check_int(reason, ==, REASON_TCP_ACK_OVER_UB) && check_uint(a.bound, ==, 77) &&
 		     check_str(id, "tcp-explicit-pattern"),
 		     "explicit pattern with a named group");
+
+		char evil[64];
+		int m;
+
+		memset(evil, 'a', 48);
+		evil[48] = 'b';
+		perr = 0;
+		m = rules_match(r, 6, 'C', evil, 49, &reason, &a, &id, &perr);
+		TEST(check_int(m, ==, -1) && check_int(perr, ==, PCRE2_ERROR_MATCHLIMIT) &&
+		     check_uint(rules_match_errors(r), ==, 1) && check_int(reason, ==, REASON_UNRECOGNIZED),
+		     "a runaway pattern hits the match limit: counted error, no match");
+		m = rules_match(r, 6, 'C', "invalid rst (site wording)", 26, &reason, &a, &id, &perr);
+		TEST(check_int(m, ==, 1) && check_uint(rules_match_errors(r), ==, 1),
+		     "other messages still match");
 	}
 	rules_free(r);
 	ctx_release(&ctx);
