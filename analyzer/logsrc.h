@@ -52,6 +52,9 @@ struct log_record {
 	uint64_t line;		/* 1-based line of the record's first line; entry number for json/export */
 	bool has_mono;		/* kernel monotonic stamp known ([ 219.101320], _SOURCE_MONOTONIC_TIMESTAMP) */
 	int64_t mono_us;	/* microseconds since boot */
+	bool mono_receive;	/* journal entry without _SOURCE_MONOTONIC_TIMESTAMP: mono_us is
+				 * __MONOTONIC_TIMESTAMP, journald's receive time (later than
+				 * the kernel's stamp; a note is recorded in ctx) */
 	bool has_wall;		/* wall-clock time known */
 	int64_t wall_us;	/* microseconds since the epoch, UTC */
 	bool wall_year_guessed;	/* traditional syslog: no year in the stamp */
@@ -60,9 +63,15 @@ struct log_record {
 	size_t host_len;
 	const char *boot_id;	/* journal _BOOT_ID, else NULL */
 	size_t boot_id_len;
-	const char *msg;	/* kernel message text: after "kernel: " and any [mono] stamp */
-	size_t msg_len;		/* may contain NULs; no trailing newline */
-	bool is_kernel;		/* the record is known to come from the kernel (or can't tell) */
+	const char *ident;	/* program: syslog tag without "[pid]", RFC 5424 APP-NAME,
+				 * journal SYSLOG_IDENTIFIER ("kernel", "sshd"); NULL if none */
+	size_t ident_len;
+	const char *msg;	/* kernel message text: after "kernel: " and any [mono] stamp;
+				 * other programs: the text after "tag: "; a line that does
+				 * not fit the format: the whole line.  Never NULL. */
+	size_t msg_len;		/* may contain NULs; no trailing newline (nor CR) */
+	bool is_kernel;		/* the record is known to come from the kernel (or can't tell:
+				 * dmesg formats, lines that do not fit the format) */
 	bool cut;		/* the line was longer than LOGSRC_LINE_MAX */
 };
 

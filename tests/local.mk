@@ -82,3 +82,20 @@ EXTRA_DIST += \
 	%D%/data/rules-bad/unknown-reason/patterns/reason.json \
 	%D%/data/rules-override/patterns/override.json
 
+
+# --- logs
+check_PROGRAMS += %D%/unit/test-logsrc
+%C%_unit_test_logsrc_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-logsrc
+EXTRA_DIST += %D%/data/logs/gen-fixtures.py \
+	%D%/data/logs/dmesg.log %D%/data/logs/dmesg-x.log \
+	%D%/data/logs/dmesg-ctime.log %D%/data/logs/dmesg-iso.log \
+	%D%/data/logs/syslog.log %D%/data/logs/syslog-rfc3339.log \
+	%D%/data/logs/syslog-rfc5424.log %D%/data/logs/journal-short.log \
+	%D%/data/logs/journal-short-precise.log %D%/data/logs/journal-short-iso.log \
+	%D%/data/logs/journal-short-iso-precise.log \
+	%D%/data/logs/journal-short-monotonic.log \
+	%D%/data/logs/journal-json.json %D%/data/logs/journal-json-seq.json \
+	%D%/data/logs/journal-json-broken.json \
+	%D%/data/logs/journal-export.export %D%/data/logs/journal-export-cut.export \
+	%D%/data/logs/garbage.bin
