@@ -83,6 +83,7 @@ struct tconn {
 	uint16_t port[2];
 	uint32_t nx[2];		/* next sequence number per side */
 	uint32_t maxend[2];	/* highest ack+win seen from the peer */
+	int maxend_set[2];
 	uint16_t win[2];
 	uint8_t ttl;
 	int scale[2];		/* shift the peer applies to our windows (for maxend) */
@@ -117,10 +118,18 @@ tc_raw(struct tconn *t, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint
 	if ((flags & TF_ACK) && !(flags & TF_SYN)) {
 		uint32_t e = ack + ((uint32_t)win << t->scale[dir]);
 
-		if ((int32_t)(e - t->maxend[!dir]) > 0)
+		if (!t->maxend_set[!dir] || (int32_t)(e - t->maxend[!dir]) > 0)
 			t->maxend[!dir] = e;
-	} else if ((flags & TF_ACK) && (flags & TF_SYN)) {
-		t->maxend[!dir] = ack + win;
+		t->maxend_set[!dir] = 1;
+	} else if (flags & TF_SYN) {
+		/* the tracker starts the SYN sender's own limit at its end;
+		 * a SYN-ACK's (unscaled) window sets the peer's */
+		t->maxend[dir] = seq + 1;
+		t->maxend_set[dir] = 1;
+		if (flags & TF_ACK) {
+			t->maxend[!dir] = ack + win;
+			t->maxend_set[!dir] = 1;
+		}
 	}
 }
 
@@ -199,6 +208,7 @@ tc_to(struct tconn *t, enum st st)
 
 enum probe { PR_SEQ_OVER, PR_BYTES_MORE, PR_STRADDLE, PR_ACK_OVER, PR_SEQ_UNDER,
 	     PR_ACK_UNDER, NPROBE };
+static int probes_silent;	/* be_liberal: probes are not logged */
 static const char *const probe_msg[NPROBE] = {
 	"SEQ is over upper bound",
 	"bytes more than expected",
@@ -239,7 +249,7 @@ probe(struct tconn *t, int dir, enum probe p, uint8_t flags)
 	default:
 		break;
 	}
-	want(probe_msg[p]);
+	want(probes_silent ? "-" : probe_msg[p]);
 	tc_raw(t, dir, flags, seq, ack, t->win[dir], NULL, 0, len, CS_OK);
 }
 
@@ -410,7 +420,7 @@ scen_tcp_window(void)
 	tc_raw(&t, C, TF_ACK | TF_PSH, t.nx[C] - 4000, t.nx[S], t.win[C], NULL, 0, 1000, CS_OK);
 	/* data sent exactly one byte beyond the receive window, then in it */
 	want("bytes more than expected");
-	tc_raw(&t, C, TF_ACK | TF_PSH, t.nx[C] + 1000, t.nx[S], t.win[C], NULL, 0, 10, CS_OK);
+	tc_raw(&t, C, TF_ACK | TF_PSH, t.nx[C] + 1001, t.nx[S], t.win[C], NULL, 0, 10, CS_OK);
 
 	/* out-of-window FIN, then out-of-window RST from the other side:
 	 * the second lowers the timeout (nf_tcp_handle_invalid) */
@@ -643,26 +653,35 @@ scen_tcp_options(void)
 	 * peers scale by 7, conntrack by 0; the client's window of 229 (really
 	 * 29312 bytes) makes the server's second segment "too far" */
 	tc_init(&t, 0);
-	t.win[C] = 229;
-	t.win[S] = 227;
+	t.win[C] = 64240;
+	t.win[S] = 65160;
 	tc_opt(&t, C, TF_SYN, 0, opt_mss_ws7, sizeof(opt_mss_ws7));
 	tc_opt(&t, S, TF_SYN | TF_ACK, 0, opt_mss, sizeof(opt_mss));
+	t.win[C] = 229;
+	t.win[S] = 227;
 	tc(&t, C, TF_ACK, 0);
 	tc(&t, C, TF_ACK | TF_PSH, 100);
 	want("-");
 	tc(&t, S, TF_ACK | TF_PSH, 200);
+	want("-");	/* starts inside the (unscaled) window */
+	tc(&t, S, TF_ACK | TF_PSH, 1400);
 	want("bytes more than expected");
 	tc(&t, S, TF_ACK | TF_PSH, 1400);
-	want("SEQ is over upper bound");
+	want("bytes more than expected");
 	tc(&t, S, TF_ACK | TF_PSH, 1400);
+	tc(&t, C, TF_ACK, 0);
+	want("-");
+	tc(&t, S, TF_ACK | TF_PSH, 200);
 	/* full options both sides, scaled windows, SACK blocks */
 	tc_init(&t, 0);
+	t.win[C] = 64240;
+	t.win[S] = 65160;
+	tc_opt(&t, C, TF_SYN, 0, opt_full_c, sizeof(opt_full_c));
+	tc_opt(&t, S, TF_SYN | TF_ACK, 0, opt_full_s, sizeof(opt_full_s));
 	t.win[C] = 502;
 	t.win[S] = 509;
 	t.scale[C] = 7;
 	t.scale[S] = 7;
-	tc_opt(&t, C, TF_SYN, 0, opt_full_c, sizeof(opt_full_c));
-	tc_opt(&t, S, TF_SYN | TF_ACK, 0, opt_full_s, sizeof(opt_full_s));
 	tc(&t, C, TF_ACK, 0);
 	for (i = 0; i < 4; i++)
 		tc(&t, S, TF_ACK | TF_PSH, 1400);
@@ -687,12 +706,14 @@ scen_tcp_options(void)
 	tc(&t, C, TF_ACK, 0);
 	/* IPv6 with scaling both sides: a big scaled window is honoured */
 	tc_init(&t, 1);
-	t.win[C] = 1000;
+	t.win[C] = 64800;
+	t.win[S] = 64800;
+	tc_opt(&t, C, TF_SYN, 0, opt_full_c, sizeof(opt_full_c));
+	tc_opt(&t, S, TF_SYN | TF_ACK, 0, opt_full_s, sizeof(opt_full_s));
+	t.win[C] = 1000;	/* scaled by 7 from now on */
 	t.win[S] = 1000;
 	t.scale[C] = 7;
 	t.scale[S] = 7;
-	tc_opt(&t, C, TF_SYN, 0, opt_full_c, sizeof(opt_full_c));
-	tc_opt(&t, S, TF_SYN | TF_ACK, 0, opt_full_s, sizeof(opt_full_s));
 	tc(&t, C, TF_ACK, 0);
 	for (i = 0; i < 5; i++) {
 		want("-");
@@ -702,32 +723,48 @@ scen_tcp_options(void)
 	scen_end();
 }
 
-/* Connections picked up mid-stream (no handshake seen). */
+/* Connections picked up mid-stream (no handshake seen).  With
+ * nf_conntrack_tcp_loose = 0 no entry is ever created: ACKs are INVALID
+ * silently, FIN and RST log "invalid new". */
 static void
-pickup_flows(int v6)
+pickup_flows(int v6, int noloose)
 {
+	const char *ack_msg = "-";
+	const char *fin_msg = noloose ? "invalid new" : "-";
 	struct tconn t;
 
 	tc_init(&t, v6);
+	want(ack_msg);
 	tc(&t, C, TF_ACK | TF_PSH, 300);
+	want(ack_msg);
 	tc(&t, S, TF_ACK | TF_PSH, 200);
+	want(ack_msg);
 	tc(&t, C, TF_ACK, 0);
-	want("-");
+	want(ack_msg);	/* picked-up flows are liberal: never out of window */
 	tc_raw(&t, C, TF_ACK | TF_PSH, t.nx[C] + 500000, t.nx[S], t.win[C], NULL, 0, 100, CS_OK);
-	want("-");
+	want(ack_msg);
 	tc_raw(&t, S, TF_ACK, t.nx[S], t.nx[C] + 900000, t.win[S], NULL, 0, 0, CS_OK);
+	want(ack_msg);
 	tc(&t, C, TF_ACK | TF_PSH, 300);
+	want(ack_msg);
 	tc(&t, S, TF_ACK, 0);
+	want(fin_msg);
 	tc(&t, C, TF_FIN | TF_ACK, 0);
+	want(fin_msg);
 	tc(&t, S, TF_FIN | TF_ACK, 0);
+	want(ack_msg);
 	tc(&t, C, TF_ACK, 0);
 	/* picked up, then an RST below the acknowledged data */
 	tc_init(&t, v6);
+	want(ack_msg);
 	tc(&t, S, TF_ACK | TF_PSH, 100);
+	want(ack_msg);
 	tc(&t, C, TF_ACK | TF_PSH, 100);
+	want(ack_msg);
 	tc(&t, S, TF_ACK, 0);
+	want(ack_msg);
 	tc(&t, C, TF_ACK | TF_PSH, 100);
-	want("invalid rst");
+	want(noloose ? "invalid new" : "invalid rst");
 	tc_raw(&t, S, TF_RST, t.nx[S] - 1000, 0, 0, NULL, 0, 0, CS_OK);
 	/* a lone FIN of a flow we never saw */
 	tc_init(&t, v6);
@@ -739,12 +776,12 @@ static void
 scen_pickup(void)
 {
 	scen_begin("tcp-pickup", NULL);
-	pickup_flows(0);
-	pickup_flows(1);
+	pickup_flows(0, 0);
+	pickup_flows(1, 0);
 	scen_end();
 	scen_begin("tcp-pickup-noloose", "net.netfilter.nf_conntrack_tcp_loose = 0\n");
-	pickup_flows(0);
-	pickup_flows(1);
+	pickup_flows(0, 1);
+	pickup_flows(1, 1);
 	scen_end();
 }
 
@@ -754,7 +791,9 @@ scen_liberal(void)
 	struct tconn t;
 
 	scen_begin("tcp-liberal", "net.netfilter.nf_conntrack_tcp_be_liberal = 1\n");
+	probes_silent = 1;
 	probes_in_state(ES, 0);
+	probes_silent = 0;
 	tc_init(&t, 1);
 	tc_open(&t);
 	want("-");
@@ -775,14 +814,15 @@ scen_liberal(void)
 	tc_raw(&t, C, TF_RST, t.nx[C] - 400, 0, 0, NULL, 0, 0, CS_OK);
 	/* stripped window scale, as in tcp-options: silent here */
 	tc_init(&t, 0);
-	t.win[C] = 229;
+	t.win[C] = 64240;
 	tc_opt(&t, C, TF_SYN, 0, opt_mss_ws7, sizeof(opt_mss_ws7));
 	tc_opt(&t, S, TF_SYN | TF_ACK, 0, opt_mss, sizeof(opt_mss));
+	t.win[C] = 229;
 	tc(&t, C, TF_ACK, 0);
-	want("-");
-	tc(&t, S, TF_ACK | TF_PSH, 1400);
-	want("-");
-	tc(&t, S, TF_ACK | TF_PSH, 1400);
+	for (int i = 0; i < 4; i++) {
+		want("-");
+		tc(&t, S, TF_ACK | TF_PSH, 1400);
+	}
 	scen_end();
 }
 
@@ -846,6 +886,25 @@ uf_send(struct uflow *u, int dir, uint8_t proto, size_t paylen, int lenfield, in
 	emit_ip(&W, &u->a[dir], &u->a[!dir], proto, 0, l4, n);
 }
 
+/* UDP-Lite datagram whose checksum uses protocol 17 in the pseudo-header:
+ * what this kernel's conntrack verifies (udplite_error() passes IPPROTO_UDP
+ * to nf_checksum_partial()), unlike RFC 3828 which uses 136. */
+static void
+uf_send_lite17(struct uflow *u, int dir, size_t paylen, int cov)
+{
+	uint8_t l4[PKT_MAX];
+	size_t n, c;
+	uint16_t cs;
+
+	n = udp_build(l4, P_UDPLITE, &u->a[dir], &u->a[!dir], u->port[dir], u->port[!dir],
+		      paylen, cov, CS_OK);
+	c = cov > 0 ? (size_t)cov : n;
+	put16(l4 + 6, 0);
+	cs = csum_fold(csum_add(csum_pseudo(&u->a[dir], &u->a[!dir], P_UDP, (uint32_t)n), l4, c));
+	put16(l4 + 6, cs ? cs : 0xffff);
+	emit_ip(&W, &u->a[dir], &u->a[!dir], P_UDPLITE, 0, l4, n);
+}
+
 static void
 scen_udp(void)
 {
@@ -891,8 +950,13 @@ scen_udp(void)
 	for (v6 = 0; v6 < 2; v6++) {
 		uf_init(&u, v6);
 		want("-");
-		uf_send(&u, C, P_UDPLITE, 40, 0, CS_OK, 0);
+		uf_send_lite17(&u, C, 40, 0);
 		want("-");
+		uf_send_lite17(&u, S, 40, 12);
+		/* RFC 3828 checksums (pseudo-header protocol 136) */
+		want("bad checksum");
+		uf_send(&u, C, P_UDPLITE, 40, 0, CS_OK, 0);
+		want("bad checksum");
 		uf_send(&u, S, P_UDPLITE, 40, 12, CS_OK, 0);
 		want("invalid checksum coverage");
 		uf_send(&u, C, P_UDPLITE, 40, 4, CS_OK, 0);
