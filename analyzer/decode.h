@@ -46,6 +46,11 @@ enum pkt_note {
 	PKT_NOTE_SUPER_SEGMENT	= 1u << 12,	/* IP length > 1500+: GRO/TSO aggregate */
 	PKT_NOTE_PAYLOAD_TRUNC	= 1u << 13,	/* payload not fully captured: checksum unknown */
 	PKT_NOTE_INNER_TRUNC	= 1u << 14,	/* ICMP error: embedded packet cut */
+	PKT_NOTE_IP6_JUMBO	= 1u << 15,	/* IPv6 payload length 0 (jumbogram / BIG TCP):
+						   ip_len taken from the frame */
+	PKT_NOTE_TCPOPT_TRUNC	= 1u << 16,	/* TCP option area not fully captured
+						   (opts parsed from the captured part) */
+	PKT_NOTE_LINK_UNKNOWN	= 1u << 17,	/* link type not supported (with NOT_IP) */
 };
 
 /* Tri-state result of a checksum verification. */
@@ -84,6 +89,16 @@ struct pkt_inner {
 	uint16_t sport, dport;	/* or ICMP id (sport) for an embedded echo */
 	uint8_t icmp_type, icmp_code;
 	uint32_t tcp_seq;	/* when at least 8 L4 bytes are quoted */
+	/* added by decode: */
+	bool has_l4;		/* 8 L4 bytes quoted (ports / ICMP type,id valid);
+				   not set for a non-first fragment */
+	uint32_t ip_len;	/* embedded IPv4 tot_len / IPv6 40 + payload_len */
+	uint16_t l3_hdr_len;	/* embedded header length incl. IPv6 extensions */
+	uint8_t ttl;
+	uint16_t ip_id;		/* IPv4 */
+	bool is_fragment;	/* embedded packet is a fragment */
+	uint32_t frag_off;	/* in bytes */
+	uint16_t icmp_id;	/* embedded echo: identifier (= sport) */
 };
 
 struct pkt {
@@ -95,6 +110,7 @@ struct pkt {
 	uint32_t caplen, wirelen;
 	int linktype;		/* DLT_* */
 	enum pkt_dir dir;
+	/* decode_frame() resets every member from `notes` to the end. */
 	uint32_t notes;		/* enum pkt_note bits */
 
 	/* --- link --- */
@@ -149,6 +165,8 @@ struct pkt {
 	uint8_t icmp_type, icmp_code;
 	uint16_t icmp_id, icmp_seq;	/* echo */
 	uint32_t icmp_mtu;		/* frag-needed / packet-too-big */
+	uint32_t icmp_rest;		/* raw bytes 4..7 of the ICMP header
+					   (gateway, pointer, unused) */
 	struct pkt_inner inner;		/* embedded packet of an error */
 };
 
@@ -175,6 +193,13 @@ int decode_frame(int linktype, const uint8_t *data, uint32_t caplen, struct pkt 
  * the defragmenter for a reassembled datagram).  @caplen bytes are readable.
  */
 int decode_ip(const uint8_t *l3, uint32_t caplen, struct pkt *pkt);
+
+/*
+ * Direction carried by the link header itself (Linux cooked captures: the
+ * packet type, 4 = OUTGOING -> OUT, 0..3 -> IN), else PKT_DIR_UNKNOWN.
+ * decode_frame() also applies it when pkt->dir is still unknown.
+ */
+enum pkt_dir decode_link_dir(int linktype, const uint8_t *data, uint32_t caplen);
 
 /* Format an address of @family (4 or 6) as nf_log does: IPv4 dotted,
  * IPv6 uncompressed lowercase 8x4 hex groups.  @buf needs 40 bytes. */

@@ -24,7 +24,8 @@ noinst_LIBRARIES += %D%/libanalyzer.a
 # --- captures and decoding
 %C%_libanalyzer_a_SOURCES += \
 	%D%/pcapsrc.c %D%/pcapsrc.h \
-	%D%/decode.h %D%/decode-link.c %D%/decode-ip.c %D%/decode-l4.c \
+	%D%/decode.h %D%/decode-internal.h \
+	%D%/decode-link.c %D%/decode-ip.c %D%/decode-l4.c \
 	%D%/util-cursor.h %D%/util-csum.c %D%/util-csum.h
 
 # --- conntrack engine: core and TCP

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * pcapsrc.c - read pcap, nanosecond pcap and pcapng files through libpcap.
+ *
+ * libpcap does the reading; timestamps are asked for in nanoseconds so
+ * microsecond files come out scaled.  Every record counts (the 0-based
+ * index is part of the report contract), and a read error after record
+ * N - 1 is reported as "PATH: record N: <libpcap's reason>".
+ *
+ * Direction: libpcap (1.10) does not hand out the pcapng epb_flags option,
+ * so for pcapng files a second, minimal block reader walks the same file in
+ * lock step: each time libpcap returns a packet, it advances to the next
+ * packet block (EPB, SPB or the obsolete PB), checks that it describes the
+ * same packet (original length, enough captured bytes, same first bytes)
+ * and reads the flags (bits 0-1: 1 inbound, 2 outbound).  Any disagreement
+ * or oddity turns it off for the rest of the file: direction is then
+ * unknown, which is always a safe answer.  Linux cooked captures carry the
+ * direction in their packet type (decode_link_dir()).
+ *
+ * Reference: draft-ietf-opsawg-pcapng (section 3 block layout, 4.3 EPB,
+ * epb_flags), https://www.tcpdump.org/manpages/pcap-savefile.5.html.
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcapsrc.h"
+#include "util-cursor.h"
+
+#define PCAP_MAGIC_US		0xa1b2c3d4u
+#define PCAP_MAGIC_NS		0xa1b23c4du
+#define PCAP_MAGIC_KUZNETZOV	0xa1b2cd34u	/* "modified" pcap, libpcap reads it */
+#define PCAPNG_SHB		0x0a0d0d0au
+#define PCAPNG_BYTE_ORDER_MAGIC	0x1a2b3c4du
+
+#define PCAPNG_PB		0x00000002u	/* obsolete Packet Block */
+#define PCAPNG_SPB		0x00000003u
+#define PCAPNG_EPB		0x00000006u
+#define PCAPNG_OPT_ENDOFOPT	0
+#define PCAPNG_OPT_FLAGS	2		/* epb_flags / pack_flags */
+
+/* libpcap refuses blocks above 16 MiB by default; stay well above it. */
+#define PCAPNG_MAX_BLOCK	(64u * 1024 * 1024)
+/* How many leading packet bytes the side reader compares. */
+#define PCAPNG_CMP_BYTES	64
+
+struct pcapng_side {
+	FILE *f;
+	bool be;		/* current section is big-endian */
+	uint8_t *buf;		/* current block body */
+	size_t alloc;
+};
+
+struct pcapsrc {
+	struct run_ctx *ctx;
+	char *path;
+	pcap_t *p;
+	const char *format;
+	uint64_t n;		/* records returned so far */
+	int state;		/* 0 reading, 1 at end, negative: the error */
+	struct pcapng_side ng;	/* ng.f is NULL when not in use */
+};
+
+static uint32_t
+rd32(const uint8_t *p, bool be)
+{
+	if (be)
+		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint32_t
+magic_be(const uint8_t *b)
+{
+	return rd32(b, true);
+}
+
+static uint32_t
+magic_le(const uint8_t *b)
+{
+	return rd32(b, false);
+}
+
+static const char *
+sniff_format(const uint8_t *buf, size_t len)
+{
+	uint32_t be, le;
+
+	if (len < 4)
+		return NULL;
+	be = magic_be(buf);
+	le = magic_le(buf);
+	if (be == PCAPNG_SHB)
+		return "pcapng";
+	if (be == PCAP_MAGIC_US || le == PCAP_MAGIC_US ||
+	    be == PCAP_MAGIC_KUZNETZOV || le == PCAP_MAGIC_KUZNETZOV)
+		return "pcap";
+	if (be == PCAP_MAGIC_NS || le == PCAP_MAGIC_NS)
+		return "pcap-ns";
+	return NULL;
+}
+
+bool
+pcapsrc_sniff(const uint8_t *buf, size_t len)
+{
+	return buf && sniff_format(buf, len) != NULL;
+}
+
+static void
+side_close(struct pcapng_side *ng)
+{
+	if (ng->f)
+		fclose(ng->f);
+	free(ng->buf);
+	memset(ng, 0, sizeof(*ng));
+}
+
+/* Read the rest of a block (@total bytes in all, @done already read) into
+ * ng->buf; returns the body length (without the trailing length) or -1. */
+static long
+side_read_body(struct pcapng_side *ng, uint32_t total, uint32_t done)
+{
+	size_t need;
+
+	if (total < done + 4 || total % 4 != 0 || total > PCAPNG_MAX_BLOCK)
+		return -1;
+	need = total - done;
+	if (need > ng->alloc) {
+		uint8_t *nb = realloc(ng->buf, need);
+
+		if (!nb)
+			return -1;
+		ng->buf = nb;
+		ng->alloc = need;
+	}
+	if (fread(ng->buf, 1, need, ng->f) != need)
+		return -1;
+	if (rd32(ng->buf + need - 4, ng->be) != total)
+		return -1;
+	return (long)(need - 4);
+}
+
+/* Find the flags option in @opts; PKT_DIR_UNKNOWN if absent. */
+static enum pkt_dir
+side_flags_dir(const struct pcapng_side *ng, struct cursor *opts)
+{
+	while (cur_has(opts, 4)) {
+		uint16_t code, len;
+		uint32_t padded;
+
+		if (ng->be) {
+			cur_get_be16(opts, &code);
+			cur_get_be16(opts, &len);
+		} else {
+			cur_get_le16(opts, &code);
+			cur_get_le16(opts, &len);
+		}
+		if (code == PCAPNG_OPT_ENDOFOPT)
+			break;
+		padded = ((uint32_t)len + 3) & ~3u;
+		if (!cur_has(opts, padded))
+			break;
+		if (code == PCAPNG_OPT_FLAGS && len == 4) {
+			switch (rd32(opts->p, ng->be) & 3) {
+			case 1:
+				return PKT_DIR_IN;
+			case 2:
+				return PKT_DIR_OUT;
+			default:
+				return PKT_DIR_UNKNOWN;
+			}
+		}
+		cur_skip(opts, padded);
+	}
+	return PKT_DIR_UNKNOWN;
+}
+
+/*
+ * Advance the side reader to the block of the packet libpcap just returned
+ * (@h, @data).  Returns 0 and *dir, or -1 when out of step.
+ */
+static int
+side_next(struct pcapng_side *ng, const struct pcap_pkthdr *h,
+	  const uint8_t *data, enum pkt_dir *dir)
+{
+	for (;;) {
+		uint8_t hdr[8];
+		uint32_t type, total, caplen, origlen, pad;
+		size_t cmp;
+		struct cursor c, opts;
+		long body;
+
+		if (fread(hdr, 1, 8, ng->f) != 8)
+			return -1;
+		type = rd32(hdr, ng->be);
+		if (magic_be(hdr) == PCAPNG_SHB) {
+			uint8_t bom[4];
+
+			if (fread(bom, 1, 4, ng->f) != 4)
+				return -1;
+			if (magic_be(bom) == PCAPNG_BYTE_ORDER_MAGIC)
+				ng->be = true;
+			else if (magic_le(bom) == PCAPNG_BYTE_ORDER_MAGIC)
+				ng->be = false;
+			else
+				return -1;
+			total = rd32(hdr + 4, ng->be);
+			if (side_read_body(ng, total, 12) < 0)
+				return -1;
+			continue;
+		}
+		total = rd32(hdr + 4, ng->be);
+		body = side_read_body(ng, total, 8);
+		if (body < 0)
+			return -1;
+		cur_init(&c, ng->buf, (size_t)body);
+		if (type == PCAPNG_EPB || type == PCAPNG_PB) {
+			/* EPB: if_id(4) ts(8) caplen(4) len(4); PB: if_id(2)
+			 * drops(2) ts(8) caplen(4) len(4) */
+			if (cur_skip(&c, 12) < 0 || !cur_has(&c, 8))
+				return -1;
+			caplen = rd32(c.p, ng->be);
+			origlen = rd32(c.p + 4, ng->be);
+			cur_skip(&c, 8);
+		} else if (type == PCAPNG_SPB) {
+			if (!cur_has(&c, 4))
+				return -1;
+			origlen = rd32(c.p, ng->be);
+			cur_skip(&c, 4);
+			caplen = (uint32_t)c.left;	/* includes padding */
+			if (origlen < caplen)
+				caplen = origlen;
+		} else {
+			continue;	/* IDB, ISB, NRB, DSB, custom, ... */
+		}
+		if (origlen != h->len || caplen < h->caplen || caplen > c.left)
+			return -1;
+		cmp = h->caplen < PCAPNG_CMP_BYTES ? h->caplen : PCAPNG_CMP_BYTES;
+		if (cmp && memcmp(c.p, data, cmp) != 0)
+			return -1;
+		*dir = PKT_DIR_UNKNOWN;
+		if (type == PCAPNG_SPB)
+			return 0;
+		pad = (caplen + 3) & ~3u;
+		if (pad < caplen || cur_skip(&c, pad) < 0)
+			return 0;	/* no room for options */
+		opts = c;
+		*dir = side_flags_dir(ng, &opts);
+		return 0;
+	}
+}
+
+int
+pcapsrc_open(struct run_ctx *ctx, const char *path, struct pcapsrc **out)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcapsrc *src = NULL;
+	uint8_t magic[4];
+	size_t got;
+	FILE *f;
+	int ret;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (!f)
+		return ctx_err(ctx, ERR_INPUT, "%s: %s", path, strerror(errno));
+	got = fread(magic, 1, sizeof(magic), f);
+	if (got == 0) {
+		ret = ctx_err(ctx, ERR_INPUT, "%s: empty file, not a capture", path);
+		goto err;
+	}
+	if (!pcapsrc_sniff(magic, got)) {
+		ret = ctx_err(ctx, ERR_INPUT, "%s: not a pcap or pcapng file", path);
+		goto err;
+	}
+	src = xcalloc(1, sizeof(*src));
+	if (!src || !(src->path = xstrndup(path, strlen(path)))) {
+		ret = ctx_err(ctx, ERR_NOMEM, "%s: out of memory", path);
+		goto err;
+	}
+	src->ctx = ctx;
+	src->format = sniff_format(magic, got);
+	errbuf[0] = '\0';
+	src->p = pcap_open_offline_with_tstamp_precision(path,
+			PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!src->p) {
+		ret = ctx_err(ctx, ERR_INPUT, "%s: %s", path,
+			      errbuf[0] ? errbuf : "cannot be read by libpcap");
+		goto err;
+	}
+	if (strcmp(src->format, "pcapng") == 0 && fseek(f, 0, SEEK_SET) == 0) {
+		src->ng.f = f;		/* the side reader keeps the stream */
+		f = NULL;
+	}
+	if (f)
+		fclose(f);
+	*out = src;
+	return 0;
+err:
+	if (f)
+		fclose(f);
+	pcapsrc_free(src);
+	return ret;
+}
+
+int
+pcapsrc_next(struct pcapsrc *src, struct pcap_rec *rec)
+{
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int rc;
+
+	if (src->state > 0)
+		return 0;
+	if (src->state < 0)
+		return src->state;
+	rc = pcap_next_ex(src->p, &h, &d);
+	if (rc == PCAP_ERROR_BREAK) {
+		src->state = 1;
+		return 0;
+	}
+	if (rc != 1) {
+		src->state = ctx_err(src->ctx, ERR_INPUT, "%s: record %llu: %s",
+				     src->path, (unsigned long long)src->n,
+				     rc == PCAP_ERROR ? pcap_geterr(src->p)
+						      : "unexpected libpcap result");
+		return src->state;
+	}
+	memset(rec, 0, sizeof(*rec));
+	rec->index = src->n++;
+	rec->ts_sec = (int64_t)h->ts.tv_sec;
+	rec->ts_nsec = (uint32_t)h->ts.tv_usec;	/* nanoseconds: see open */
+	rec->caplen = h->caplen;
+	rec->wirelen = h->len;
+	rec->linktype = pcap_datalink(src->p);
+	rec->data = d;
+	rec->dir = PKT_DIR_UNKNOWN;
+	if (src->ng.f && side_next(&src->ng, h, d, &rec->dir) < 0) {
+		rec->dir = PKT_DIR_UNKNOWN;
+		side_close(&src->ng);
+	}
+	if (rec->dir == PKT_DIR_UNKNOWN)
+		rec->dir = decode_link_dir(rec->linktype, d, h->caplen);
+	return 1;
+}
+
+const char *
+pcapsrc_format(const struct pcapsrc *src)
+{
+	return src->format;
+}
+
+uint64_t
+pcapsrc_records(const struct pcapsrc *src)
+{
+	return src->n;
+}
+
+void
+pcapsrc_pkt_init(const struct pcap_rec *rec, uint32_t file_id, struct pkt *pkt)
+{
+	pkt->file_id = file_id;
+	pkt->index = rec->index;
+	pkt->ts_sec = rec->ts_sec;
+	pkt->ts_nsec = rec->ts_nsec;
+	pkt->caplen = rec->caplen;
+	pkt->wirelen = rec->wirelen;
+	pkt->linktype = rec->linktype;
+	pkt->dir = rec->dir;
+}
+
+void
+pcapsrc_free(struct pcapsrc *src)
+{
+	if (!src)
+		return;
+	if (src->p)
+		pcap_close(src->p);
+	side_close(&src->ng);
+	free(src->path);
+	free(src);
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * util-csum.c - Internet checksum (RFC 1071, RFC 1624 notation).
+ *
+ * The ones' complement sum does not depend on byte order (RFC 1071 section
+ * 2(B)): we add the buffer as native 32-bit words into a 64-bit accumulator
+ * (two 32-bit halves per 8-byte load, so no carry can be lost for any
+ * buffer below 2^32 words), fold at the end and swap once on little-endian
+ * machines.  Loads go through memcpy, so alignment never matters and the
+ * compiler emits plain 8-byte loads.
+ */
+#include <string.h>
+
+#include "util-csum.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define CSUM_BIG_ENDIAN 1
+#else
+#define CSUM_BIG_ENDIAN 0
+#endif
+
+static inline uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t
+load32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint16_t
+load16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+uint64_t
+csum_add(uint64_t acc, const uint8_t *p, size_t len)
+{
+	uint64_t s0 = 0, s1 = 0;
+
+	/* 32 bytes per round in two independent chains. */
+	while (len >= 32) {
+		uint64_t a = load64(p), b = load64(p + 8);
+		uint64_t c = load64(p + 16), d = load64(p + 24);
+
+		s0 += (a & 0xffffffffu) + (a >> 32) + (c & 0xffffffffu) + (c >> 32);
+		s1 += (b & 0xffffffffu) + (b >> 32) + (d & 0xffffffffu) + (d >> 32);
+		p += 32;
+		len -= 32;
+	}
+	while (len >= 8) {
+		uint64_t a = load64(p);
+
+		s0 += (a & 0xffffffffu) + (a >> 32);
+		p += 8;
+		len -= 8;
+	}
+	if (len >= 4) {
+		s1 += load32(p);
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		s0 += load16(p);
+		p += 2;
+		len -= 2;
+	}
+	if (len) {
+		/* Odd byte: the high half of a big-endian word padded with 0. */
+		s1 += CSUM_BIG_ENDIAN ? (uint64_t)p[0] << 8 : p[0];
+	}
+	/* Fold each chain to 33 bits before adding, so acc cannot wrap. */
+	s0 = (s0 & 0xffffffffu) + (s0 >> 32);
+	s1 = (s1 & 0xffffffffu) + (s1 >> 32);
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	return acc + s0 + s1;
+}
+
+uint64_t
+csum_add_be16(uint64_t acc, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+
+	return acc + load16(b);
+}
+
+uint16_t
+csum_fold(uint64_t acc)
+{
+	uint32_t s;
+
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	s = (uint32_t)acc;
+	s = (s & 0xffffu) + (s >> 16);
+	s = (s & 0xffffu) + (s >> 16);
+#if CSUM_BIG_ENDIAN
+	return (uint16_t)s;
+#else
+	return (uint16_t)((s & 0xff) << 8 | (s >> 8 & 0xff));
+#endif
+}
+
+uint16_t
+csum_inet(const uint8_t *p, size_t len)
+{
+	return (uint16_t)~csum_fold(csum_add(0, p, len));
+}
+
+uint64_t
+csum_pseudo4(const uint8_t src[4], const uint8_t dst[4], uint8_t proto,
+	     uint32_t len)
+{
+	uint64_t acc = 0;
+
+	acc = csum_add(acc, src, 4);
+	acc = csum_add(acc, dst, 4);
+	acc = csum_add_be16(acc, proto);
+	acc = csum_add_be16(acc, (uint16_t)(len >> 16));
+	acc = csum_add_be16(acc, (uint16_t)len);
+	return acc;
+}
+
+uint64_t
+csum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+	     uint32_t len)
+{
+	uint64_t acc = 0;
+
+	acc = csum_add(acc, src, 16);
+	acc = csum_add(acc, dst, 16);
+	acc = csum_add_be16(acc, (uint16_t)(len >> 16));
+	acc = csum_add_be16(acc, (uint16_t)len);
+	acc = csum_add_be16(acc, proto);
+	return acc;
+}
