@@ -54,8 +54,9 @@ EXTRA_DIST += \
 	%D%/data/rules-override/patterns/override.json
 
 # --- lab (kernel lab: replay into a firewall namespace, differential test)
-check_PROGRAMS += %D%/lab/ctlab-replay
+check_PROGRAMS += %D%/lab/ctlab-replay %D%/lab/ctlab-diff
 %C%_lab_ctlab_replay_LDADD = $(PCAP_LIBS) $(JANSSON_LIBS) -lpthread
+%C%_lab_ctlab_diff_LDADD = $(LDADD_ANALYZER)
 EXTRA_DIST += %D%/lab/README.md %D%/lab/lab-lib.sh %D%/lab/replay.sh
 
 # --- udp
