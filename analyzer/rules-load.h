@@ -67,7 +67,9 @@ enum ct_verdict rules_verdict(const struct rules *r, const char *profile, enum r
  * blanks trimmed) against the rules of L4 protocol @proto whose era fits
  * @era ('A' matches rules listing A; 'B' and 'C' match rules listing B or C:
  * the wording depends on the kernel version, not on the IN= device).  Rules
- * are tried in load order; the first match wins.  Returns 1 and sets
+ * are tried in load order; the first match wins (where one wording belongs
+ * to several kernel ranges the newest rule is listed first, so its id is
+ * the one reported).  Returns 1 and sets
  * *reason, *args (named groups, bounded-parsed; a value that does not fit
  * stays unset) and *rule_id (borrowed from @r), 0 when no rule matches, or
  * -1 when PCRE2 failed on some rule (resource limit, ...) and none matched;

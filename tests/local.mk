@@ -51,7 +51,8 @@ EXTRA_DIST += \
 	%D%/data/rules-bad/proto-mismatch/patterns/proto.json \
 	%D%/data/rules-bad/unknown-key/patterns/extra.json \
 	%D%/data/rules-bad/unknown-reason/patterns/reason.json \
-	%D%/data/rules-override/patterns/override.json
+	%D%/data/rules-override/patterns/override.json \
+	%D%/data/logparse/dmesg-6.18.44.txt
 
 # --- lab (kernel lab: replay into a firewall namespace, differential test)
 check_PROGRAMS += %D%/lab/ctlab-replay %D%/lab/ctlab-diff
@@ -64,24 +65,6 @@ check_PROGRAMS += %D%/unit/test-ct-policy %D%/unit/test-defrag
 %C%_unit_test_ct_policy_LDADD = $(LDADD_TEST)
 %C%_unit_test_defrag_LDADD = $(LDADD_TEST)
 TESTS += %D%/unit/test-ct-policy %D%/unit/test-defrag
-
-# --- rules
-check_PROGRAMS += %D%/unit/test-rules %D%/unit/test-logparse %D%/unit/test-nflog
-%C%_unit_test_rules_LDADD = $(LDADD_TEST)
-%C%_unit_test_logparse_LDADD = $(LDADD_TEST)
-%C%_unit_test_nflog_LDADD = $(LDADD_TEST)
-TESTS += %D%/unit/test-rules %D%/unit/test-logparse %D%/unit/test-nflog
-EXTRA_DIST += \
-	%D%/data/rules-bad/bad-json/patterns/broken.json \
-	%D%/data/rules-bad/bad-kernels/patterns/kernels.json \
-	%D%/data/rules-bad/bad-placeholder/patterns/placeholder.json \
-	%D%/data/rules-bad/bad-regex/patterns/regex.json \
-	%D%/data/rules-bad/duplicate-id/patterns/a.json \
-	%D%/data/rules-bad/duplicate-id/patterns/b.json \
-	%D%/data/rules-bad/proto-mismatch/patterns/proto.json \
-	%D%/data/rules-bad/unknown-key/patterns/extra.json \
-	%D%/data/rules-bad/unknown-reason/patterns/reason.json \
-	%D%/data/rules-override/patterns/override.json
 
 
 # --- logs
