@@ -61,11 +61,16 @@ check_PROGRAMS += %D%/lab/ctlab-replay %D%/lab/ctlab-diff
 EXTRA_DIST += %D%/lab/README.md %D%/lab/lab-lib.sh %D%/lab/replay.sh
 
 # --- udp
-check_PROGRAMS += %D%/unit/test-ct-policy %D%/unit/test-defrag
+check_PROGRAMS += %D%/unit/test-ct-policy %D%/unit/test-defrag \
+	%D%/unit/test-ct-udp %D%/unit/test-ct-icmp
 %C%_unit_test_ct_policy_LDADD = $(LDADD_TEST)
 %C%_unit_test_defrag_LDADD = $(LDADD_TEST)
-TESTS += %D%/unit/test-ct-policy %D%/unit/test-defrag
-
+%C%_unit_test_ct_udp_SOURCES = %D%/unit/test-ct-udp.c %D%/unit/udp-pkt.h
+%C%_unit_test_ct_udp_LDADD = $(LDADD_TEST)
+%C%_unit_test_ct_icmp_SOURCES = %D%/unit/test-ct-icmp.c %D%/unit/udp-pkt.h
+%C%_unit_test_ct_icmp_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-ct-policy %D%/unit/test-defrag \
+	%D%/unit/test-ct-udp %D%/unit/test-ct-icmp
 
 # --- logs
 check_PROGRAMS += %D%/unit/test-logsrc
