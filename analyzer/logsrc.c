@@ -50,6 +50,7 @@ struct logsrc {
 	int year;
 	int year_ref_month;	/* mtime month: later months are the year before; 0 = hint */
 	int last_month;		/* hint mode: a Dec -> Jan step adds a year */
+	int64_t day_key, day_start;	/* last (year, month, day) converted, its 00:00 in us */
 
 	/* Read buffer: unread bytes are buf[pos, end). */
 	char *buf;
@@ -339,12 +340,26 @@ parse_bsd(const char **pp, const char *end, unsigned *month, unsigned *day,
 	*month = month_of(p);
 	if (!*month || p[3] != ' ')
 		return -1;
+	/* Fast path for the fixed layout "Mmm dd hh:mm:ss" (the common case). */
+	if ((p[4] == ' ' || is_digit(p[4])) && is_digit(p[5]) && p[6] == ' ' &&
+	    is_digit(p[7]) && is_digit(p[8]) && p[9] == ':' && is_digit(p[10]) &&
+	    is_digit(p[11]) && p[12] == ':' && is_digit(p[13]) && is_digit(p[14])) {
+		d = (uint64_t)((p[4] == ' ' ? 0 : p[4] - '0') * 10 + (p[5] - '0'));
+		h = (unsigned)((p[7] - '0') * 10 + (p[8] - '0'));
+		mi = (unsigned)((p[10] - '0') * 10 + (p[11] - '0'));
+		s = (unsigned)((p[13] - '0') * 10 + (p[14] - '0'));
+		if (d == 0 || d > 31 || h > 23 || mi > 59 || s > 60)
+			return -1;
+		p += 15;
+		goto fraction;
+	}
 	p += 4;
 	if (*p == ' ')
 		p++;
 	if (sp_dec(&p, end, 31, &d) || d == 0 || sp_char(&p, end, ' ') ||
 	    parse_hms(&p, end, &h, &mi, &s) || h > 23 || mi > 59 || s > 60)
 		return -1;
+fraction:
 	*has_frac = false;
 	if (p < end && *p == '.') {
 		p++;
@@ -451,12 +466,18 @@ syslog_wall(struct logsrc *src, unsigned month, unsigned day, int64_t day_us, bo
 		src->last_month = (int)month;
 		year = src->year;
 	}
-	if (civil_to_us(year, month, day, 0, 0, 0, 0, &t)) {
-		*ok = false;	/* Feb 29 in a guessed non-leap year */
-		return 0;
+	int64_t key = (int64_t)year * 10000 + month * 100 + day;
+
+	if (key != src->day_key) {
+		if (civil_to_us(year, month, day, 0, 0, 0, 0, &t)) {
+			*ok = false;	/* Feb 29 in a guessed non-leap year */
+			return 0;
+		}
+		src->day_key = key;
+		src->day_start = t;
 	}
 	*ok = true;
-	return t + day_us;
+	return src->day_start + day_us;
 }
 
 /* ---------------------------------------------------------------------
@@ -1662,9 +1683,7 @@ logsrc_next(struct logsrc *src, struct log_record *rec)
 	src->st.records++;
 	r = 1;
 out:
-	if (src->done && src->st.cut && r >= 0)
-		ctx_note(src->ctx, "%s: %llu line(s) longer than %u bytes were cut", src->path,
-			 (unsigned long long)src->st.cut, LOGSRC_LINE_MAX);
+	/* Cut lines are counted in the stats; the caller reports them. */
 	return r;
 }
 

@@ -77,17 +77,42 @@ struct log_record {
 
 struct logsrc;
 
-/* Detect the log format from the first bytes of a file; LOGFMT_UNKNOWN if none. */
+/*
+ * Detect the log format from the first bytes of a file; LOGFMT_UNKNOWN if
+ * none.  Up to 24 lines are classified (journal banners "-- ... " and empty
+ * lines skipped); the most common shape wins if it fits at least half of
+ * them.  Shapes shared by two producers: "ISO-stamp host tag: msg" is
+ * LOGFMT_SYSLOG_RFC3339 unless a journal banner or a colon-less zone
+ * ("+0000") says journalctl; "Mmm dd hh:mm:ss host tag:" is LOGFMT_SYSLOG
+ * (also journalctl -o short).  Binary garbage gives LOGFMT_UNKNOWN.
+ */
 enum logsrc_format logsrc_sniff(const uint8_t *buf, size_t len);
 
-/* Name of a format for the report's inputs[].format ("dmesg", "journal-export", ...). */
+/*
+ * Name of a format for the report's inputs[].format: "dmesg", "dmesg-ctime",
+ * "dmesg-iso", "syslog", "syslog-rfc3339", "syslog-rfc5424",
+ * "journal-short-iso", "journal-short-precise", "journal-short-monotonic",
+ * "journal-json", "journal-json-seq", "journal-export"; "unknown".
+ */
 const char *logsrc_format_name(enum logsrc_format f);
 
 /*
- * Open @path.  The format is detected from its content unless @force is not
- * LOGFMT_UNKNOWN.  @year_hint is used for formats without a year (0: the
- * file's mtime year).  Returns 0 and *out, or a negative enum err recorded in
- * @ctx ("kern.log: cannot open: No such file or directory").
+ * Open @path.  The format is detected from its content (the first 64 KiB)
+ * unless @force is not LOGFMT_UNKNOWN.  @year_hint is used for formats
+ * without a year (traditional syslog, short-precise): it is the first
+ * record's year and a Dec -> Jan step adds one.  With 0 the file's mtime
+ * (UTC) is the reference: records in a later month than the mtime's belong
+ * to the year before.  A note about the guess is recorded in @ctx.  Returns
+ * 0 and *out, or a negative enum err recorded in @ctx ("kern.log: cannot
+ * open: No such file or directory", "kern.log: unknown log format").
+ *
+ *	struct logsrc *src;
+ *	struct log_record rec;
+ *	if (logsrc_open(ctx, "kern.log", LOGFMT_UNKNOWN, 0, &src) == 0) {
+ *		while (logsrc_next(src, &rec) == 1)
+ *			use(rec.msg, rec.msg_len);
+ *		logsrc_free(src);
+ *	}
  */
 int logsrc_open(struct run_ctx *ctx, const char *path, enum logsrc_format force,
 		int year_hint, struct logsrc **out);
@@ -97,6 +122,9 @@ int logsrc_open(struct run_ctx *ctx, const char *path, enum logsrc_format force,
  * (recorded in ctx with file and line; the source is then at its end).
  * Garbage lines are not errors: they are returned as records and the caller
  * finds no conntrack message in them; counts are in logsrc_stats().
+ * Journal banners and empty lines are skipped (they still count in line
+ * numbers).  A journal export entry cut inside a field is an ERR_INPUT error
+ * naming the file and the entry; the entries before it were returned.
  */
 int logsrc_next(struct logsrc *src, struct log_record *rec);
 
