@@ -52,7 +52,10 @@ EXTRA_DIST += \
 	%D%/data/rules-bad/unknown-key/patterns/extra.json \
 	%D%/data/rules-bad/unknown-reason/patterns/reason.json \
 	%D%/data/rules-override/patterns/override.json \
-	%D%/data/logparse/dmesg-6.18.44.txt
+	%D%/data/logparse/dmesg-6.18.44.txt \
+	%D%/data/logparse/dmesg-6.18.44-lab.txt \
+	%D%/data/logparse/gen/make-lab-lines.sh \
+	%D%/data/logparse/gen/inject.py
 
 # --- lab (kernel lab: replay into a firewall namespace, differential test)
 check_PROGRAMS += %D%/lab/ctlab-replay %D%/lab/ctlab-diff
