@@ -91,3 +91,26 @@ EXTRA_DIST += %D%/data/logs/gen-fixtures.py \
 	%D%/data/logs/journal-json-broken.json \
 	%D%/data/logs/journal-export.export %D%/data/logs/journal-export-cut.export \
 	%D%/data/logs/garbage.bin
+
+# --- decode (captures, decoder, checksums, cursor)
+check_PROGRAMS += %D%/unit/test-decode %D%/unit/test-csum %D%/unit/test-cursor \
+	%D%/unit/test-pcapsrc
+%C%_unit_test_pcapsrc_SOURCES = %D%/unit/test-pcapsrc.c %D%/unit/pktbuild.h \
+	%D%/data/pcap/fixtures.h
+%C%_unit_test_pcapsrc_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/%D%/unit -I$(srcdir)/%D%/data/pcap
+%C%_unit_test_pcapsrc_LDADD = $(LDADD_TEST)
+%C%_unit_test_decode_SOURCES = %D%/unit/test-decode.c %D%/unit/pktbuild.h
+%C%_unit_test_decode_LDADD = $(LDADD_TEST)
+%C%_unit_test_csum_SOURCES = %D%/unit/test-csum.c %D%/unit/pktbuild.h
+%C%_unit_test_csum_LDADD = $(LDADD_TEST)
+%C%_unit_test_cursor_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-decode %D%/unit/test-csum %D%/unit/test-cursor \
+	%D%/unit/test-pcapsrc
+EXTRA_DIST += %D%/data/pcap/gen-fixtures.c \
+	%D%/data/pcap/epb-flags.pcapng %D%/data/pcap/epb-flags-be.pcapng \
+	%D%/data/pcap/sll.pcap %D%/data/pcap/sll2.pcap %D%/data/pcap/null.pcap \
+	%D%/data/pcap/raw.pcap %D%/data/pcap/vlan.pcap %D%/data/pcap/qinq.pcap \
+	%D%/data/pcap/nsec.pcap %D%/data/pcap/big-endian.pcap \
+	%D%/data/pcap/truncated.pcap %D%/data/pcap/bad-caplen.pcap \
+	%D%/data/pcap/corrupt-block.pcapng %D%/data/pcap/empty.pcap \
+	%D%/data/pcap/not-a-capture.txt
