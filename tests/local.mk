@@ -34,6 +34,8 @@ noinst_PROGRAMS += %D%/lab/gen/craft %D%/lab/gen/relay %D%/lab/gen/edit %D%/lab/
 %C%_lab_gen_craft_LDADD = $(PCAP_LIBS)
 %C%_lab_logconv_SOURCES = %D%/lab/logconv.c
 EXTRA_DIST += %D%/lab/scenarios %D%/lab/make-samples.sh %D%/lab/gen/realflows.sh
+TESTS += %D%/lab/logconv-test.sh %D%/lab/check-scenarios.sh
+EXTRA_DIST += %D%/lab/logconv-test.sh %D%/lab/check-scenarios.sh
 
 # --- rules
 check_PROGRAMS += %D%/unit/test-rules %D%/unit/test-logparse %D%/unit/test-nflog
