@@ -438,6 +438,43 @@ skip_dmesg_prefix(const char **pp, const char *end)
 	*pp = p;
 }
 
+/* An RFC 3164 "<PRI>" in front of a BSD or ISO stamp (files written raw). */
+static void
+skip_pri(const char **pp, const char *end)
+{
+	const char *q = *pp;
+	uint64_t v;
+
+	if (q < end && *q == '<' && (q++, !sp_dec(&q, end, 191, &v)) && !sp_char(&q, end, '>'))
+		*pp = q;
+}
+
+/*
+ * The printk caller id after a kernel stamp (CONFIG_PRINTK_CALLER):
+ * "[  219.1][ T1234] msg" on the console, "[  219.1] [T1234] msg" in dmesg.
+ */
+static void
+skip_caller(const char **pp, const char *end)
+{
+	const char *q = *pp;
+
+	if (q < end && *q == ' ')
+		q++;
+	if (q >= end || *q != '[')
+		return;
+	q++;
+	sp_blanks(&q, end);
+	if (q >= end || (*q != 'T' && *q != 'C'))
+		return;
+	q++;
+	if (q >= end || !is_digit(*q))
+		return;
+	while (q < end && is_digit(*q))
+		q++;
+	if (q < end && *q == ']')
+		*pp = q + 1;
+}
+
 /* Journal banner lines: "-- Journal begins at ...", "-- Boot 01ab... --", ... */
 static bool
 is_banner(const char *p, size_t n)
@@ -502,6 +539,7 @@ take_kernel_msg(const char *p, const char *end, struct log_record *rec)
 	if (p < end && *p == '[' && !parse_mono(&q, end, &mono)) {
 		rec->has_mono = true;
 		rec->mono_us = mono;
+		skip_caller(&q, end);
 		if (q < end && *q == ' ')
 			q++;
 		p = q;
@@ -525,9 +563,26 @@ parse_host_tag(const char *p, const char *end, bool want_host, struct log_record
 			p++;
 		if (p == h || p == end)
 			return false;
-		rec->host = h;
-		rec->host_len = (size_t)(p - h);
-		p++;
+		if (p - h == 7 && memcmp(h, "kernel:", 7) == 0) {
+			p = h;	/* no host field (some syslogd configurations) */
+		} else {
+			rec->host = h;
+			rec->host_len = (size_t)(p - h);
+			p++;
+			/* busybox syslogd: "host kern.warn kernel: msg" */
+			const char *f = p;
+
+			while (f < end && *f >= 'a' && *f <= 'z')
+				f++;
+			if (f > p && f < end && *f == '.') {
+				const char *l = ++f;
+
+				while (f < end && *f >= 'a' && *f <= 'z')
+					f++;
+				if (f > l && f < end && *f == ' ')
+					p = f + 1;
+			}
+		}
 	}
 	if (end - p >= 7 && memcmp(p, "kernel:", 7) == 0) {
 		p += 7;
@@ -571,6 +626,7 @@ parse_dmesg(const char *p, const char *end, struct log_record *rec)
 		return false;
 	rec->has_mono = true;
 	rec->mono_us = us;
+	skip_caller(&p, end);
 	if (p < end && *p == ' ')
 		p++;
 	rec->is_kernel = true;
@@ -625,6 +681,7 @@ parse_syslog(struct logsrc *src, const char *p, const char *end, struct log_reco
 	int64_t day_us, t;
 	bool frac, ok;
 
+	skip_pri(&p, end);
 	if (parse_bsd(&p, end, &mo, &d, &day_us, &frac) || sp_char(&p, end, ' '))
 		return false;
 	t = syslog_wall(src, mo, d, day_us, &ok);
@@ -643,6 +700,7 @@ parse_syslog_iso(const char *p, const char *end, struct log_record *rec)
 	int64_t us;
 	bool tz;
 
+	skip_pri(&p, end);
 	if (parse_iso(&p, end, &us, &tz) || sp_char(&p, end, ' '))
 		return false;
 	rec->has_wall = true;
@@ -859,6 +917,7 @@ classify_line(const char *p, const char *end, bool *journal_hint)
 		if (!parse_ctime(&r, end, &us) && r < end && *r == ']')
 			return LOGFMT_DMESG_CTIME;
 	}
+	skip_pri(&p, end);
 	q = p;
 	if (!parse_iso(&q, end, &us, &tz)) {
 		/* dmesg iso: comma before the micros, never followed by "host tag:" */
@@ -1238,7 +1297,9 @@ json_record(struct logsrc *src, const char *line, size_t len, struct log_record 
 	tr = json_field(src, o, "_TRANSPORT", &tr_len, false, &bad);
 	id = rec->ident;
 	id_len = rec->ident_len;
-	rec->is_kernel = field_is(tr, tr_len, "kernel") || field_is(id, id_len, "kernel");
+	/* neither field: cannot tell, so it may be the kernel's */
+	rec->is_kernel = field_is(tr, tr_len, "kernel") || field_is(id, id_len, "kernel") ||
+			 (!tr && !id);
 	rec->has_wall = json_usec(o, "__REALTIME_TIMESTAMP", &rec->wall_us);
 	rec->has_mono = json_usec(o, "_SOURCE_MONOTONIC_TIMESTAMP", &rec->mono_us);
 	if (!rec->has_mono && json_usec(o, "__MONOTONIC_TIMESTAMP", &rec->mono_us)) {
@@ -1300,7 +1361,7 @@ keep_small(char *dst, size_t *dst_len, const char *v, size_t n)
 struct export_entry {
 	bool any;		/* at least one field seen */
 	bool has_msg, has_host, has_boot, has_ident;
-	bool transport_kernel;
+	bool has_transport, transport_kernel;
 	bool has_wall, has_srcmono, has_mono;
 	int64_t wall, srcmono, mono;
 	bool cut;		/* MESSAGE longer than LOGSRC_LINE_MAX */
@@ -1343,6 +1404,7 @@ export_field(struct logsrc *src, struct export_entry *e, const char *k, size_t k
 		keep_small(src->ident, &src->ident_len, v, vlen);
 		e->has_ident = true;
 	} else if (klen == 10 && memcmp(k, "_TRANSPORT", 10) == 0) {
+		e->has_transport = true;
 		e->transport_kernel = vlen == 6 && memcmp(v, "kernel", 6) == 0;
 	} else if (klen == 20 && memcmp(k, "__REALTIME_TIMESTAMP", 20) == 0) {
 		e->has_wall = usec_value(v, vlen, &e->wall);
@@ -1493,7 +1555,8 @@ export_next(struct logsrc *src, struct log_record *rec)
 		rec->ident_len = src->ident_len;
 	}
 	rec->is_kernel = e.transport_kernel ||
-			 (e.has_ident && field_is(src->ident, src->ident_len, "kernel"));
+			 (e.has_ident && field_is(src->ident, src->ident_len, "kernel")) ||
+			 (!e.has_transport && !e.has_ident);
 	rec->has_wall = e.has_wall;
 	rec->wall_us = e.wall;
 	if (e.has_srcmono) {

@@ -592,6 +592,77 @@ test_long_lines(void)
 	free(b);
 }
 
+/* Producer variants: one temp file per shape, first record checked. */
+struct variant {
+	const char *text;
+	enum logsrc_format fmt;
+	const char *host;	/* NULL: none expected */
+	const char *msg;
+	bool is_kernel;
+	int64_t mono_us;	/* -1: no mono */
+	int64_t wall_us;	/* -1: no wall */
+};
+
+static const struct variant VARIANTS[] = {
+	/* dmesg -r */
+	{ "<4>[  219.101320] nf_ct_proto_6: x\n", LOGFMT_DMESG, NULL, "nf_ct_proto_6: x", true, 219101320, -1 },
+	/* dmesg with CONFIG_PRINTK_CALLER */
+	{ "[  219.101320] [T1234] nf_ct_proto_6: x\n", LOGFMT_DMESG, NULL, "nf_ct_proto_6: x", true, 219101320, -1 },
+	/* rsyslog imklog, console-style caller id */
+	{ "Nov 26 15:08:26 fw1 kernel: [  219.101320][ T1234] nf_ct_proto_6: x\n", LOGFMT_SYSLOG, "fw1",
+	  "nf_ct_proto_6: x", true, 219101320, INT64_C(1795705706000000) },
+	/* busybox syslogd: facility.level column */
+	{ "Nov 26 15:08:26 fw1 kern.warn kernel: nf_ct_proto_6: x\n", LOGFMT_SYSLOG, "fw1",
+	  "nf_ct_proto_6: x", true, -1, INT64_C(1795705706000000) },
+	/* no host field */
+	{ "Nov 26 15:08:26 kernel: nf_ct_proto_6: x\n", LOGFMT_SYSLOG, NULL, "nf_ct_proto_6: x", true, -1,
+	  INT64_C(1795705706000000) },
+	/* raw RFC 3164 with PRI written to a file */
+	{ "<4>Nov 26 15:08:26 fw1 kernel: nf_ct_proto_6: x\n", LOGFMT_SYSLOG, "fw1", "nf_ct_proto_6: x", true,
+	  -1, INT64_C(1795705706000000) },
+	{ "<4>2026-11-26T15:08:26.000001+00:00 fw1 kernel: nf_ct_proto_6: x\n", LOGFMT_SYSLOG_RFC3339, "fw1",
+	  "nf_ct_proto_6: x", true, -1, INT64_C(1795705706000001) },
+	/* a journal entry with neither _TRANSPORT nor SYSLOG_IDENTIFIER: can't tell */
+	{ "{\"__REALTIME_TIMESTAMP\":\"1795705706000000\",\"MESSAGE\":\"nf_ct_proto_6: x\"}\n",
+	  LOGFMT_JOURNAL_JSON, NULL, "nf_ct_proto_6: x", true, -1, INT64_C(1795705706000000) },
+	/* the same from a user program */
+	{ "{\"__REALTIME_TIMESTAMP\":\"1795705706000000\",\"SYSLOG_IDENTIFIER\":\"logger\",\"MESSAGE\":\"nf_ct_proto_6: x\"}\n",
+	  LOGFMT_JOURNAL_JSON, NULL, "nf_ct_proto_6: x", false, -1, INT64_C(1795705706000000) },
+	/* export without a trailing blank line, binary first field */
+	{ "MESSAGE\n\x10\0\0\0\0\0\0\0nf_ct_proto_6: x\n__REALTIME_TIMESTAMP=1795705706000000\n",
+	  LOGFMT_JOURNAL_EXPORT, NULL, "nf_ct_proto_6: x", true, -1, INT64_C(1795705706000000) },
+};
+
+static void
+test_variants(void)
+{
+	for (size_t i = 0; i < sizeof(VARIANTS) / sizeof(VARIANTS[0]); i++) {
+		const struct variant *v = &VARIANTS[i];
+		/* the export variant holds NULs: its length is the literal's */
+		size_t len = v->fmt == LOGFMT_JOURNAL_EXPORT ? 8 + 8 + 17 + 38 : strlen(v->text);
+		char *path = write_tmp(v->text, len);
+		struct run_ctx ctx;
+		struct logsrc *src = NULL;
+		struct log_record rec;
+		bool ok;
+
+		ctx_init(&ctx);
+		ok = check_int(logsrc_sniff((const uint8_t *)v->text, len), ==, v->fmt) &&
+		     OPEN_IS(0, &ctx, path, LOGFMT_UNKNOWN, 2026, &src) && NEXT_IS(src, &rec, 1) &&
+		     check(mem_is(rec.msg, rec.msg_len, v->msg)) &&
+		     check_int(rec.is_kernel, ==, v->is_kernel) &&
+		     (v->host ? check(mem_is(rec.host, rec.host_len, v->host)) : check(rec.host == NULL)) &&
+		     check_int(rec.has_mono ? rec.mono_us : -1, ==, v->mono_us) &&
+		     check_int(rec.has_wall ? rec.wall_us : -1, ==, v->wall_us) &&
+		     NEXT_IS(src, &rec, 0) && check_uint(ctx.errors.n, ==, 0);
+		TEST(ok, "variant %zu (%s)", i, logsrc_format_name(v->fmt));
+		logsrc_free(src);
+		ctx_release(&ctx);
+		unlink(path);
+		free(path);
+	}
+}
+
 int
 main(void)
 {
@@ -604,5 +675,6 @@ main(void)
 	test_years();
 	test_chunks();
 	test_long_lines();
+	test_variants();
 	return tap_done();
 }
