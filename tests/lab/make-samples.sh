@@ -99,6 +99,7 @@ ttl1	ttl1	short	TTL/hop limit 1 packets (the lab raises the TTL after conntrack 
 fragments-ipv6	frag6	short-iso	IPv6 fragments (in order, out of order, overlapping, incomplete, with errors)
 real-lossy	real-tcp4-lossy	short-precise	Real TCP transfer through a lossy, reordering, duplicating relay: no log lines
 shifted-seq	edit-shift-seq	json	Real TCP flow whose client sequence numbers jump by 300000 mid-flow
+udplite-real	real-udplite4	syslog-stamp	Real UDP-Lite datagrams from the Linux stack (full and partial coverage): this kernel's conntrack logs every one as bad checksum
 udp-length-lie	edit-udp-len	dmesg-iso	Real UDP traffic with some length fields increased by 100 (truncated/malformed)
 EOF
 }

@@ -887,8 +887,9 @@ uf_send(struct uflow *u, int dir, uint8_t proto, size_t paylen, int lenfield, in
 }
 
 /* UDP-Lite datagram whose checksum uses protocol 17 in the pseudo-header:
- * what this kernel's conntrack verifies (udplite_error() passes IPPROTO_UDP
- * to nf_checksum_partial()), unlike RFC 3828 which uses 136. */
+ * what this kernel's conntrack accepts.  RFC 3828 checksums (protocol 136,
+ * what Linux's own UDP-Lite sockets send: see real-udplite*.pcap) are
+ * logged "bad checksum" by 6.18.44 - found in the lab, not from source. */
 static void
 uf_send_lite17(struct uflow *u, int dir, size_t paylen, int cov)
 {

@@ -15,7 +15,8 @@
 #   realflows.sh RELAY_BIN OUTDIR [EDIT_BIN]
 #
 # Writes OUTDIR/real-*.pcap; with EDIT_BIN also the post-edited variants
-# OUTDIR/edit-*.pcap (see gen/edit.c).  Needs root, python3, ip, ethtool.  Namespaces
+# OUTDIR/edit-*.pcap (see gen/edit.c).  REALFLOWS_ONLY="name ..." records
+# just those flows (and no edits).  Needs root, python3, ip, ethtool.  Namespaces
 # are removed on every exit path.
 set -u
 
@@ -119,6 +120,22 @@ elif mode == "udp-server":
             s.sendto(b[:200], peer)
     except socket.timeout:
         pass
+elif mode == "udplite-server":
+    s = socket.socket(af, socket.SOCK_DGRAM, 136)
+    s.bind((addr, port)); s.settimeout(2)
+    try:
+        while True:
+            s.recvfrom(65536)
+    except socket.timeout:
+        pass
+elif mode == "udplite-client":
+    # Linux's own UDP-Lite: full coverage, then 8+4 bytes of coverage
+    c = socket.socket(af, socket.SOCK_DGRAM, 136)
+    for i in range(3):
+        c.sendto(b"udplite full coverage %d" % i, (addr, port))
+    c.setsockopt(136, 10, 12)   # UDPLITE_SEND_CSCOV
+    for i in range(3):
+        c.sendto(b"udplite partial coverage %d" % i, (addr, port))
 elif mode == "udp-client":
     c = socket.socket(af, socket.SOCK_DGRAM)
     c.settimeout(0.05)
@@ -135,6 +152,9 @@ flow()
 {
 	local name=$1 seed=$2 loss=$3 dup=$4 reo=$5 delay=$6 proto=$7 fam=$8 close=$9
 	local saddr port=$((7000 + seed))
+	if [ -n "${REALFLOWS_ONLY:-}" ]; then
+		case " $REALFLOWS_ONLY " in *" $name "*) ;; *) return 0 ;; esac
+	fi
 	[ "$fam" = 6 ] && saddr=2001:db8:77::2 || saddr=192.0.2.2
 	ip netns exec "$NS_R" "$RELAY" ra0 rb0 "$OUT/$name.pcap" "$seed" "$loss" "$dup" \
 		"$reo" "$delay" 60 &
@@ -161,9 +181,11 @@ flow real-tcp6-lossy-rst 13 3 2 5 2 tcp 6 rst
 flow real-tcp4-rst       14 0 0 0 1 tcp 4 rst
 flow real-udp4-lossy     15 5 5 10 2 udp 4 -
 flow real-udp6           16 0 0 0 1 udp 6 -
+flow real-udplite4       17 0 0 0 1 udplite 4 -
+flow real-udplite6       18 0 0 0 1 udplite 6 -
 
 EDIT=${3:-}
-[ -n "$EDIT" ] || exit 0
+[ -n "$EDIT" ] && [ -z "${REALFLOWS_ONLY:-}" ] || exit 0
 # ed NAME IN OP ARGS...: one edit; chained edits go through $TMP
 ed()
 {
