@@ -19,7 +19,8 @@
  * utils.c): TCP, UDP and ICMPv6 with the pseudo header over all l4_len
  * bytes (for UDP the IP payload length, not the UDP length field), ICMP
  * without a pseudo header; UDP-Lite sums only the coverage (RFC 3828) with
- * l4_len in the pseudo header.
+ * l4_len in the pseudo header.  l4_csum_nf is what conntrack verifies, which
+ * differs for UDP-Lite (decode.h).
  */
 #include <string.h>
 
@@ -180,7 +181,7 @@ l4_checksum(struct pkt *pkt, bool full, uint32_t covered, uint8_t pseudo_proto)
 {
 	uint64_t acc = 0;
 
-	pkt->l4_csum = CSUM_UNKNOWN;
+	pkt->l4_csum = pkt->l4_csum_nf = CSUM_UNKNOWN;
 	if (!full)
 		return;		/* a first fragment: the rest is elsewhere */
 	if (!(covered <= pkt->l4_caplen)) {
@@ -197,6 +198,32 @@ l4_checksum(struct pkt *pkt, bool full, uint32_t covered, uint8_t pseudo_proto)
 	}
 	acc = csum_add(acc, pkt->l4, covered);
 	pkt->l4_csum = csum_fold(acc) == 0xffff ? CSUM_OK : CSUM_BAD;
+	pkt->l4_csum_nf = pkt->l4_csum;
+}
+
+/*
+ * UDP-Lite as nf_conntrack checks it (see decode.h l4_csum_nf): protocol 17
+ * and, for IPv4, only the low byte of the length in the pseudo header.
+ * Called after l4_checksum() with the same coverage.
+ */
+static void
+udplite_checksum_nf(struct pkt *pkt, uint32_t covered)
+{
+	uint64_t acc;
+
+	if (pkt->l4_csum == CSUM_UNKNOWN) {
+		pkt->l4_csum_nf = CSUM_UNKNOWN;
+		return;
+	}
+	if (pkt->family == 4) {
+		acc = csum_add(0, pkt->src.b, 4);
+		acc = csum_add(acc, pkt->dst.b, 4);
+		acc = csum_add_be16(acc, (uint16_t)(DEC_IPPROTO_UDP + (pkt->l4_len & 0xff)));
+	} else {
+		acc = csum_pseudo6(pkt->src.b, pkt->dst.b, DEC_IPPROTO_UDP, pkt->l4_len);
+	}
+	acc = csum_add(acc, pkt->l4, covered);
+	pkt->l4_csum_nf = csum_fold(acc) == 0xffff ? CSUM_OK : CSUM_BAD;
 }
 
 static void
@@ -256,7 +283,7 @@ decode_udp(struct pkt *pkt, bool full, bool lite)
 	if (!lite) {
 		/* udp_error(): 0 means "no checksum", for IPv6 as well. */
 		if (pkt->udp_csum == 0) {
-			pkt->l4_csum = CSUM_ZERO;
+			pkt->l4_csum = pkt->l4_csum_nf = CSUM_ZERO;
 			return;
 		}
 		l4_checksum(pkt, full, pkt->l4_len, DEC_IPPROTO_UDP);
@@ -266,14 +293,15 @@ decode_udp(struct pkt *pkt, bool full, bool lite)
 	 * [8, l4_len] the kernel stops before any checksum. */
 	cov = pkt->udp_len ? pkt->udp_len : pkt->l4_len;
 	if (cov < UDP_HLEN || cov > pkt->l4_len) {
-		pkt->l4_csum = CSUM_UNKNOWN;
+		pkt->l4_csum = pkt->l4_csum_nf = CSUM_UNKNOWN;
 		return;
 	}
 	if (pkt->udp_csum == 0) {
-		pkt->l4_csum = CSUM_ZERO;
+		pkt->l4_csum = pkt->l4_csum_nf = CSUM_ZERO;
 		return;
 	}
 	l4_checksum(pkt, full, cov, DEC_IPPROTO_UDPLITE);
+	udplite_checksum_nf(pkt, cov);
 }
 
 /*

@@ -144,6 +144,18 @@ struct pkt {
 	const uint8_t *l4;	/* borrowed: start of the L4 header */
 	uint32_t l4_caplen;	/* bytes of l4 actually captured */
 	enum csum_state l4_csum;	/* checksum over l4_len bytes + pseudo header */
+	/*
+	 * The checksum as nf_conntrack verifies it.  Equal to l4_csum except for
+	 * UDP-Lite: udplite_error() passes IPPROTO_UDP to nf_checksum_partial(),
+	 * and for IPv4 nf_ip_checksum_partial() swaps the length and protocol
+	 * arguments of csum_tcpudp_nofold(), whose u8 protocol parameter then
+	 * keeps only the low byte of the length.  So the pseudo header is
+	 * src + dst + 17 + (l4_len & 0xff) for IPv4 and src + dst + 17 + l4_len
+	 * for IPv6 (verified in the kernel lab on x86_64 6.18.44, skbs with
+	 * CHECKSUM_NONE; a NIC giving CHECKSUM_COMPLETE and full coverage gets
+	 * the plain protocol-17 pseudo header instead).
+	 */
+	enum csum_state l4_csum_nf;
 
 	uint16_t sport, dport;	/* TCP/UDP/UDP-Lite ports */
 

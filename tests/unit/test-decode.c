@@ -622,6 +622,38 @@ test_udp(void)
 	udp_frame(true, 136, 12);		/* IPv6, coverage = whole (udp_len = length) */
 	dec(DLT_EN10MB, &F, &P);
 	TEST(check_uint(P.l4_csum, ==, CSUM_OK), "UDP-Lite/IPv6 good");
+
+	/* What conntrack verifies (kernel lab, x86_64 6.18.44, 448-byte
+	 * UDP-Lite datagrams: IPv4 accepted only 17 + (len & 0xff) in the
+	 * pseudo header, IPv6 only 17 + len; RFC 3828's 136 + len was
+	 * "bad checksum" for both). */
+	for (int v6 = 0; v6 < 2; v6++) {
+		for (int variant = 0; variant < 3; variant++) {
+			size_t l4 = v6 ? uh6 : uh4, len;
+			uint64_t sum = 0;
+			enum csum_state want_rfc, want_nf;
+
+			udp_frame(v6, 136, 440);
+			len = F.n - l4;
+			pb_set16(&F, l4 + 4, 0);
+			pb_set16(&F, l4 + 6, 0);
+			sum = v6 ? pb_sum(0, F.b + 14 + 8, 32) : pb_sum(0, F.b + 14 + 12, 8);
+			sum += variant == 0 ? 136 : 17;
+			sum += variant == 2 ? (len & 0xff) : len;
+			sum = pb_sum(sum, F.b + l4, len);
+			pb_set16(&F, l4 + 6, pb_fold(sum) ? pb_fold(sum) : 0xffff);
+			dec(DLT_EN10MB, &F, &P);
+			want_rfc = variant == 0 ? CSUM_OK : CSUM_BAD;
+			want_nf = variant == (v6 ? 1 : 2) ? CSUM_OK : CSUM_BAD;
+			TEST(check_uint(P.l4_csum, ==, want_rfc) && check_uint(P.l4_csum_nf, ==, want_nf),
+			     "UDP-Lite/IPv%d 448 bytes, pseudo header %s: l4_csum %d, l4_csum_nf %d",
+			     v6 ? 6 : 4, variant == 0 ? "136+len" : variant == 1 ? "17+len" : "17+(len&0xff)",
+			     want_rfc, want_nf);
+		}
+	}
+	udp_frame(false, 17, 500);
+	dec(DLT_EN10MB, &F, &P);
+	TEST(check_uint(P.l4_csum_nf, ==, CSUM_OK), "l4_csum_nf equals l4_csum for UDP");
 }
 
 static void
