@@ -274,6 +274,24 @@ test_odd(void)
 		log_event_release(&ev);
 	}
 
+	/* SCTP's message ends in a newline: one journal record holds both parts */
+	{
+		static const char m1[] = "nf_ct_proto_132: do_basic_checks failed. chunk num 0, type 1, len 0 flag 1\n IN=rf1 OUT= MAC= SRC=192.0.2.1 DST=192.0.2.2 LEN=52 TOS=0x00 PREC=0x00 TTL=64 ID=9 PROTO=132 ";
+		static const char m2[] = "nf_ct_proto_132: do_basic_checks failed. chunk num 2, type 0, len 4 flag 0\\x0a IN=rf1 OUT= SRC=192.0.2.1 DST=192.0.2.2 LEN=52 TOS=0x00 PREC=0x00 TTL=64 ID=9 PROTO=132 ";
+
+		rc = parse(m1, &ev);
+		TEST(check_int(rc, ==, 1) && check_int(ev.reason, ==, REASON_SCTP_BASIC_CHECKS) &&
+		     check_str(ev.message, "do_basic_checks failed. chunk num 0, type 1, len 0 flag 1") &&
+		     check(ev.has_pkt) && check_int(ev.era, ==, 'C') && check_uint(ev.pkt.proto, ==, 132),
+		     "SCTP message with its newline inside one record");
+		log_event_release(&ev);
+		rc = parse(m2, &ev);
+		TEST(check_int(rc, ==, 1) && check_int(ev.reason, ==, REASON_SCTP_BASIC_CHECKS) &&
+		     check_str(ev.message, "do_basic_checks failed. chunk num 2, type 0, len 4 flag 0") &&
+		     check(ev.has_pkt), "SCTP newline shown as \\x0a by the reader");
+		log_event_release(&ev);
+	}
+
 	/* an over-long cut line: 70000 bytes, no dump */
 	{
 		size_t n = 70000;
