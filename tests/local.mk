@@ -60,9 +60,12 @@ EXTRA_DIST += \
 	%D%/data/logparse/gen/inject.py
 
 # --- lab (kernel lab: replay into a firewall namespace, differential test)
-check_PROGRAMS += %D%/lab/ctlab-replay %D%/lab/ctlab-diff
+check_PROGRAMS += %D%/lab/ctlab-replay %D%/lab/ctlab-diff %D%/lab/perturb
 %C%_lab_ctlab_replay_LDADD = $(PCAP_LIBS) $(JANSSON_LIBS) -lpthread
 %C%_lab_ctlab_diff_LDADD = $(LDADD_ANALYZER)
+%C%_lab_perturb_LDADD = $(PCAP_LIBS)
+TESTS += %D%/lab/kernel-diff.sh
+dist_check_SCRIPTS += %D%/lab/kernel-diff.sh
 EXTRA_DIST += %D%/lab/README.md %D%/lab/lab-lib.sh %D%/lab/replay.sh
 
 # --- udp
