@@ -234,15 +234,18 @@ ph_lookup(const char *name, size_t n)
 /*
  * Check @text and, when @pat is not NULL, write the derived pattern into it
  * (@size bytes, big enough: see pattern_size()).  Returns 0, or -1 with
- * @err set.  *anon is set when anonymous placeholders are used.
+ * @err set.  *anon is set when anonymous placeholders are used; *used gets
+ * a bit (1 << index in placeholders[]) per named placeholder.
  */
 static int
-template_scan(const char *text, char *pat, size_t size, bool *anon, char *err, size_t errsz)
+template_scan(const char *text, char *pat, size_t size, bool *anon, unsigned *used,
+	      char *err, size_t errsz)
 {
 	size_t o = 0;
 	unsigned seen = 0;
 
 	*anon = false;
+	*used = 0;
 #define PUT(str)	do { size_t l_ = strlen(str); if (pat) { if (o + l_ >= size) goto overflow; memcpy(pat + o, (str), l_); } o += l_; } while (0)
 	for (const char *s = text; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -296,6 +299,7 @@ template_scan(const char *text, char *pat, size_t size, bool *anon, char *err, s
 	}
 	if (pat)
 		pat[o] = 0;
+	*used = seen;
 	return 0;
 overflow:
 	snprintf(err, errsz, "text: pattern too long");
@@ -317,6 +321,7 @@ compile_rule(struct run_ctx *ctx, const char *path, struct rule *ru, const char 
 	char err[256];
 	char *pat = NULL;
 	bool anon;
+	unsigned used;
 	int errcode, rc = ERR_RULES;
 	PCRE2_SIZE erroff;
 	size_t psz = pattern_size(ru->text);
@@ -326,7 +331,7 @@ compile_rule(struct run_ctx *ctx, const char *path, struct rule *ru, const char 
 		if (!pat)
 			return ctx_err(ctx, ERR_NOMEM, "%s: rule '%s': out of memory", path, ru->id);
 	}
-	if (template_scan(ru->text, pat, psz, &anon, err, sizeof(err)) < 0) {
+	if (template_scan(ru->text, pat, psz, &anon, &used, err, sizeof(err)) < 0) {
 		ctx_err(ctx, ERR_RULES, "%s: rule '%s': %s", path, ru->id, err);
 		goto out;
 	}
@@ -367,6 +372,14 @@ compile_rule(struct run_ctx *ctx, const char *path, struct rule *ru, const char 
 				goto out;
 			}
 			ru->group[ph - placeholders] = num;
+		}
+	}
+	/* an explicit pattern must capture every value the text renders */
+	for (size_t i = 0; i < N_PH; i++) {
+		if ((used & (1u << i)) && ru->group[i] < 0) {
+			ctx_err(ctx, ERR_RULES, "%s: rule '%s': pattern: no group (?<%s>...) for the text's {%s}",
+				path, ru->id, placeholders[i].name, placeholders[i].name);
+			goto out;
 		}
 	}
 	rc = 0;

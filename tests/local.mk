@@ -44,12 +44,14 @@ check_PROGRAMS += %D%/unit/test-rules %D%/unit/test-logparse %D%/unit/test-nflog
 %C%_unit_test_nflog_LDADD = $(LDADD_TEST)
 TESTS += %D%/unit/test-rules %D%/unit/test-logparse %D%/unit/test-nflog
 EXTRA_DIST += \
+	%D%/data/rules-bad/bad-group-name/patterns/name.json \
 	%D%/data/rules-bad/bad-json/patterns/broken.json \
 	%D%/data/rules-bad/bad-kernels/patterns/kernels.json \
 	%D%/data/rules-bad/bad-placeholder/patterns/placeholder.json \
 	%D%/data/rules-bad/bad-regex/patterns/regex.json \
 	%D%/data/rules-bad/duplicate-id/patterns/a.json \
 	%D%/data/rules-bad/duplicate-id/patterns/b.json \
+	%D%/data/rules-bad/pattern-missing-group/patterns/group.json \
 	%D%/data/rules-bad/proto-mismatch/patterns/proto.json \
 	%D%/data/rules-bad/unknown-key/patterns/extra.json \
 	%D%/data/rules-bad/unknown-reason/patterns/reason.json \

@@ -376,6 +376,9 @@ main(void)
 	test_bad("bad-placeholder", "placeholder.json", "rule 'tcp-bad-placeholder': text: unknown placeholder '{limit}'");
 	test_bad("bad-regex", "regex.json", "rule 'tcp-bad-regex': pattern: ");
 	test_bad("duplicate-id", "b.json", "rule 'tcp-rst': duplicate id");
+	test_bad("pattern-missing-group", "group.json",
+		 "rule 'tcp-no-bound-group': pattern: no group (?<bound>...) for the text's {bound}");
+	test_bad("bad-group-name", "name.json", "rule 'tcp-bad-group': pattern: unknown group name 'limit'");
 	test_bad("bad-kernels", "kernels.json", "rule 'tcp-bad-range': bad kernels range '6.1-4.15'");
 	test_bad("proto-mismatch", "proto.json", "rule 'udp-says-tcp': proto 17 does not fit reason");
 	{
