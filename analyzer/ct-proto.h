@@ -56,6 +56,15 @@ struct ct_conn {
 	uint8_t icmp_orig_type;		/* ICMP/ICMPv6: type of the packet that created the entry */
 	uint8_t n_hist, hist_next;	/* ring of the last CT_HIST_LEN packets */
 	struct ct_hist hist[CT_HIST_LEN];
+	/* flow table bookkeeping (flow.c); not for the trackers */
+	struct ct_hnode {
+		struct ct_hnode *next;
+		struct ct_conn *conn;
+		int dir;
+	} hnode[2];			/* hash chain nodes of tuple[0] and tuple[1] */
+	struct ct_conn *dprev, *dnext;	/* early-drop candidate list */
+	uint32_t heap_pos;		/* index in the expiry heap */
+	bool in_table, droppable;
 };
 
 /* Value ops->packet() returns to ask for the kernel's -NF_REPEAT (TCP reopen):

@@ -16,6 +16,7 @@
 #define CTEXPLAIN_CT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ct-policy.h"
@@ -82,9 +83,20 @@ struct ct_result {
 	char check[256];		/* the failed inequality in words with its values:
 					 * "seq 3000 > sender td_maxend 2900: 100 bytes beyond
 					 * the receiver's window" */
+	bool table_full;		/* no entry could be made: the kernel drops the packet
+					 * ("nf_conntrack: table full, dropping packet", verdict
+					 * INVALID here, silent set) */
+	uint8_t old_state, new_state;	/* TCP state before/after (TCP_CT_*; 0 when none) */
 };
 
 struct ct_engine;
+
+/*
+ * Kernel tick rate used where the kernel prints jiffies ("lower timeout to
+ * %u"): CONFIG_HZ of the lab machines (250).  Other kernels may print other
+ * numbers for the same timeout.
+ */
+#define CT_HZ 250
 
 struct ct_engine_stats {
 	uint64_t packets, tracked, invalid, ignored, logged;
@@ -105,6 +117,9 @@ struct ct_engine *ct_engine_new(const struct ct_policy *pol);
 int ct_engine_packet(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res);
 
 void ct_engine_stats(const struct ct_engine *e, struct ct_engine_stats *st);
+
+/* Bytes the engine's table currently holds (entries, hash, heap). */
+size_t ct_engine_mem(const struct ct_engine *e);
 void ct_engine_free(struct ct_engine *e);
 
 /* "ESTABLISHED" etc.; "?" out of range. */
