@@ -81,6 +81,12 @@ check_PROGRAMS += %D%/unit/test-ct-policy %D%/unit/test-defrag \
 %C%_unit_test_ct_icmp_LDADD = $(LDADD_TEST)
 TESTS += %D%/unit/test-ct-policy %D%/unit/test-defrag \
 	%D%/unit/test-ct-udp %D%/unit/test-ct-icmp
+check_PROGRAMS += %D%/tools/ct-state
+%C%_tools_ct_state_LDADD = $(LDADD_ANALYZER)
+TESTS += %D%/lab/udp/kernel-diff-udp.sh
+EXTRA_DIST += %D%/lab/udp/kernel-diff-udp.sh %D%/lab/udp/gen-udp-adv.py \
+	%D%/lab/udp/frag-adv4.pcap %D%/lab/udp/frag-adv6.pcap \
+	%D%/lab/udp/l4-adv.pcap %D%/lab/udp/timeouts.pcap %D%/lab/udp/timeouts.sysctl
 
 # --- logs
 check_PROGRAMS += %D%/unit/test-logsrc
@@ -121,13 +127,3 @@ EXTRA_DIST += %D%/data/pcap/gen-fixtures.c \
 	%D%/data/pcap/truncated.pcap %D%/data/pcap/bad-caplen.pcap \
 	%D%/data/pcap/corrupt-block.pcapng %D%/data/pcap/empty.pcap \
 	%D%/data/pcap/not-a-capture.txt
-
-# --- tcp
-noinst_PROGRAMS += %D%/tools/ct-trace
-%C%_tools_ct_trace_LDADD = $(LDADD_ANALYZER)
-check_PROGRAMS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
-%C%_unit_test_seq_LDADD = $(LDADD_TEST)
-%C%_unit_test_flow_LDADD = $(LDADD_TEST)
-%C%_unit_test_ct_tcp_LDADD = $(LDADD_TEST)
-TESTS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
-
