@@ -127,3 +127,13 @@ EXTRA_DIST += %D%/data/pcap/gen-fixtures.c \
 	%D%/data/pcap/truncated.pcap %D%/data/pcap/bad-caplen.pcap \
 	%D%/data/pcap/corrupt-block.pcapng %D%/data/pcap/empty.pcap \
 	%D%/data/pcap/not-a-capture.txt
+
+# --- tcp
+noinst_PROGRAMS += %D%/tools/ct-trace
+%C%_tools_ct_trace_LDADD = $(LDADD_ANALYZER)
+check_PROGRAMS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
+%C%_unit_test_seq_LDADD = $(LDADD_TEST)
+%C%_unit_test_flow_LDADD = $(LDADD_TEST)
+%C%_unit_test_ct_tcp_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
+
