@@ -254,9 +254,11 @@ decode_tcp(struct pkt *pkt, bool full)
 	if (pkt->doff > 5) {
 		optlen = hlen - TCP_HLEN;
 		optcap = pkt->l4_caplen - TCP_HLEN;
-		if (optcap < optlen)
+		/* Cut by the capture (not a doff beyond the segment, which
+		 * tcp_error() rejects on its own): parse what is there. */
+		if (optcap < optlen && hlen <= pkt->l4_len)
 			pkt->notes |= PKT_NOTE_TCPOPT_TRUNC;
-		else
+		if (optcap > optlen)
 			optcap = optlen;
 		parse_tcp_opts(h + TCP_HLEN, optcap, pkt);
 	}

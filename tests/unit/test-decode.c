@@ -515,6 +515,14 @@ test_tcp_options(void)
 	dec(DLT_EN10MB, &F, &P);
 	TEST(check(P.has_l4) && check_uint(P.doff, ==, 4) && check_uint(P.payload_len, ==, 8),
 	     "doff 4 kept raw for the engine");
+	/* doff beyond the segment: malformed, not a capture cut */
+	build_tcp4(&F, NULL, 0, 8);
+	F.b[14 + 24 + 12] = 0xf0;
+	pb_l4_finish(&F, 14, 14 + 24, 6);
+	dec(DLT_EN10MB, &F, &P);
+	TEST(check(P.has_l4) && check_uint(P.doff, ==, 15) && check_uint(P.payload_len, ==, 0) &&
+	     check(!(P.notes & PKT_NOTE_TCPOPT_TRUNC)) && check_uint(P.l4_csum, ==, CSUM_OK),
+	     "doff 15 in a 28-byte segment: kept raw, no TCPOPT_TRUNC");
 }
 
 static void
@@ -871,6 +879,80 @@ test_prefixes(void)
 	TEST(check_int(prefixes(DLT_RAW, &g, x), ==, 0), "every prefix: raw ICMPv6 error");
 }
 
+/* Deterministic mutation run: valid frames with random byte changes and
+ * random cuts, per link type.  Checks the borrowed pointers stay inside the
+ * buffer (ASan checks the reads). */
+static uint32_t rng = 0x9e3779b9u;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+static void
+test_mutations(void)
+{
+	static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW,
+				    DLT_NULL, DLT_IPV6 };
+	static struct pb g;
+	int bad = 0;
+	unsigned runs = 0;
+
+	for (unsigned base = 0; base < 4; base++) {
+		for (unsigned it = 0; it < 3000; it++) {
+			size_t n, cut;
+			int dlt = dlts[rnd() % 6];
+
+			switch (base) {
+			case 0:
+				build_tcp4(&g, syn_opts, sizeof(syn_opts), 20);
+				break;
+			case 1:
+				udp_frame(true, 136, 30);
+				g = F;
+				break;
+			default:
+				pb_init(&g);
+				pb_eth(&g, base == 2 ? 0x0800 : 0x86dd);
+				if (base == 2)
+					pb_ipv4(&g, 1, A4, B4, NULL, 0);
+				else
+					pb_ipv6(&g, 58, A6, B6);
+				pb_icmp(&g, base == 2 ? 3 : 1, 0, 0);
+				if (base == 2)
+					pb_ipv4(&g, 6, B4, A4, NULL, 0);
+				else
+					pb_ipv6(&g, 0, B6, A6);
+				pb_fill(&g, 24);
+				break;
+			}
+			/* drop the link header for raw link types */
+			if (dlt == DLT_RAW || dlt == DLT_IPV6) {
+				memmove(g.b, g.b + 14, g.n - 14);
+				g.n -= 14;
+			}
+			n = 1 + rnd() % 6;
+			for (size_t k = 0; k < n && g.n; k++)
+				g.b[rnd() % g.n] = (uint8_t)rnd();
+			cut = g.n ? rnd() % (g.n + 1) : 0;
+			dec_cut(dlt, &g, cut, g.n, &P);
+			runs++;
+			if (P.l3 && (P.l3 < held || P.l3 > held + cut))
+				bad++;
+			if (P.has_l4 && (P.l4 < held || P.l4 + P.l4_caplen > held + cut))
+				bad++;
+			if (P.l3 && P.l3 + P.l3_caplen > held + cut)
+				bad++;
+		}
+	}
+	TEST(check_int(bad, ==, 0) && check_uint(runs, ==, 12000),
+	     "12000 mutated and cut frames: pointers stay inside the capture");
+}
+
 int
 main(void)
 {
@@ -884,6 +966,7 @@ main(void)
 	test_icmp();
 	test_decode_ip();
 	test_prefixes();
+	test_mutations();
 	free(held);
 	return tap_done();
 }
