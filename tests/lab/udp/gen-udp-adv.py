@@ -163,6 +163,16 @@ def frag_adv4(path):
     p.add(ip4(D, S, 1, r[40:], ident=15, off=40, mf=False))
     # o) DF on fragments
     fr(16, 0, 24, True, df=True); fr(16, 24, 24, False, df=True)
+    # p) ipfrag_max_dist (64): 65 other fragments from the same source in
+    #    between restart the queue; 63 do not
+    fr(17, 0, 24, True)
+    for i in range(65):
+        fr(1000 + i, 0, 8, True)
+    fr(17, 24, 24, False)
+    fr(18, 0, 24, True)
+    for i in range(63):
+        fr(2000 + i, 0, 8, True)
+    fr(18, 24, 24, False)
     p.close()
 
 
