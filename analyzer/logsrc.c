@@ -1006,8 +1006,9 @@ logsrc_sniff(const uint8_t *buf, size_t len)
 		}
 		p = nl ? nl + 1 : end;
 	}
+	/* Only banners ("-- No entries --"): an empty journalctl -o short output. */
 	if (sampled == 0)
-		return LOGFMT_UNKNOWN;
+		return journal ? LOGFMT_SYSLOG : LOGFMT_UNKNOWN;
 
 	unsigned best = LOGFMT_UNKNOWN, best_votes = 0;
 

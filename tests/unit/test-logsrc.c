@@ -269,6 +269,9 @@ test_garbage(void)
 	TEST(check(buf && len == 4096) && check_int(logsrc_sniff(buf, len), ==, LOGFMT_UNKNOWN),
 	     "garbage: sniff says unknown");
 	TEST(check_int(logsrc_sniff(buf, 0), ==, LOGFMT_UNKNOWN), "empty: unknown");
+	TEST(check_int(logsrc_sniff((const uint8_t *)"-- No entries --\n", 17), ==, LOGFMT_SYSLOG) &&
+	     check_int(logsrc_sniff((const uint8_t *)"\n\n\n", 3), ==, LOGFMT_UNKNOWN),
+	     "banner only: an empty journalctl output; blank lines only: unknown");
 	TEST(OPEN_IS(ERR_INPUT, &ctx, path, LOGFMT_UNKNOWN, 2026, &src) &&
 	     check(src == NULL) && check(errors_contain(&ctx, "garbage.bin", "unknown log format")),
 	     "garbage: open fails naming the file");
