@@ -426,6 +426,10 @@ agrees(const struct log_event *e, const struct corr_cand *cd)
 	return false;
 }
 
+/* Candidates closer than this to the best one are never told apart by
+ * time (timestamps of different clocks round differently). */
+#define CORR_TIME_TOL_MIN_US 2
+
 static int
 estimate_clocks(struct corr *c)
 {
@@ -453,13 +457,19 @@ estimate_clocks(struct corr *c)
 		/* median; the lower middle for an even count (deterministic) */
 		ck->offset_us = d[(n - 1) / 2];
 		ck->spread_us = d[n - 1] - d[0];
+		/* tolerance: 3 median absolute deviations (robust against a few
+		 * pairs that are off), at least CORR_TIME_TOL_MIN_US */
+		for (size_t j = 0; j < n; j++)
+			d[j] = d[j] > ck->offset_us ? d[j] - ck->offset_us : ck->offset_us - d[j];
+		qsort(d, n, sizeof(*d), cmp_i64);
+		ck->tolerance_us = 3 * d[(n - 1) / 2];
+		if (ck->tolerance_us < CORR_TIME_TOL_MIN_US)
+			ck->tolerance_us = CORR_TIME_TOL_MIN_US;
 	}
 	free(d);
 	return 0;
 }
 
-/* Candidates closer than this to the best one are not told apart by time. */
-#define CORR_TIME_TOL_US 1000
 
 static void
 decide(struct corr *c, size_t i)
@@ -509,7 +519,7 @@ decide(struct corr *c, size_t i)
 				bc = &s->cand[j];
 			}
 		}
-		tol = ck->spread_us > CORR_TIME_TOL_US ? ck->spread_us : CORR_TIME_TOL_US;
+		tol = ck->tolerance_us;
 		for (uint32_t j = 0; j < s->n_cand; j++) {
 			int64_t dt = s->cand[j].ts_us - expect;
 

@@ -14,7 +14,9 @@
  * (kernel monotonic time when the file has it, else wall time) and the
  * capture clock is estimated as the median of (packet time - event time)
  * over the events that have exactly one candidate.  An event with several
- * candidates takes the one nearest in time; a tie is broken by engine
+ * candidates takes the one nearest in time (candidates within 3 median
+ * absolute deviations of the pair differences of the best are a tie); a tie
+ * is broken by engine
  * agreement (the engine flagged that packet with the event's reason); if
  * still undecided the event is reported as ambiguous.
  *
@@ -84,6 +86,7 @@ struct corr_clock {
 	int64_t offset_us;	/* capture time - log time (median) */
 	uint64_t pairs;		/* unambiguous pairs used */
 	int64_t spread_us;	/* max - min of the pair differences */
+	int64_t tolerance_us;	/* candidates nearer than this to the best are a tie */
 };
 
 struct corr;

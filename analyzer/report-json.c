@@ -360,63 +360,93 @@ flagged_obj(struct jb *b, const struct report_flagged *f)
 	return o;
 }
 
-static json_t *
-build(struct jb *b, const struct report *r)
+/*
+ * Streaming: the report is written member by member, and the events and
+ * flagged packets element by element, so the JSON tree of the whole report
+ * is never in memory (100000 events would take ~1 GB as jansson objects).
+ * Each value is dumped by jansson with 2-space indentation and re-indented
+ * to its depth; JSON strings never hold a raw newline, so prefixing every
+ * line is safe.  The result is the same text jansson would print for the
+ * whole tree.
+ */
+struct jw {
+	FILE *out;
+	bool first;		/* no member written yet at this level */
+	int err;
+};
+
+static int
+put_indented(FILE *out, const char *text, int depth)
 {
-	json_t *root = json_object(), *o, *a, *src;
-
-	if (!root)
-		return NULL;
-	set(b, root, "schema", json_string("ctexplain/1"));
-	o = json_object();
-	set(b, o, "name", json_string("ctexplain"));
-	set(b, o, "version", jstr(r->version));
-	set(b, root, "tool", o);
-	o = json_object();
-	set(b, o, "profile", jstr(r->policy.profile));
-	set(b, o, "source", json_string(ct_source_name(r->policy.profile_src)));
-	set(b, root, "kernel", o);
-	o = json_object();
-	src = json_object();
-	for (int k = 0; k < CT_KNOB__COUNT; k++) {
-		set(b, o, ct_policy_name((enum ct_knob)k), json_integer(r->policy.v[k]));
-		set(b, src, ct_policy_name((enum ct_knob)k),
-		    json_string(ct_source_name(r->policy.src[k])));
+	for (const char *p = text; *p; p++) {
+		if (fputc(*p, out) == EOF)
+			return -1;
+		if (*p == '\n' && fprintf(out, "%*s", depth * 2, "") < 0)
+			return -1;
 	}
-	set(b, root, "sysctl", o);
-	set(b, root, "sysctl_source", src);
+	return 0;
+}
 
-	a = json_array();
-	for (size_t i = 0; i < r->n_inputs; i++) {
-		o = json_object();
-		set(b, o, "path", jstr(r->inputs[i].path));
-		set(b, o, "kind", jstr(r->inputs[i].kind));
-		set(b, o, "format", jstr(r->inputs[i].format));
-		set(b, o, "records", juint(r->inputs[i].records));
-		push(b, a, o);
+/* Dump @v (consumed) at @depth. */
+static void
+put_value(struct jw *w, struct jb *b, json_t *v, int depth)
+{
+	char *text;
+
+	if (w->err)
+		goto out;
+	if (!v || b->oom) {
+		w->err = ENOMEM;
+		goto out;
 	}
-	set(b, root, "inputs", a);
+	text = json_dumps(v, JSON_FLAGS | JSON_ENCODE_ANY);
+	if (!text) {
+		w->err = ENOMEM;
+		goto out;
+	}
+	if (put_indented(w->out, text, depth) < 0)
+		w->err = errno ? errno : EIO;
+	free(text);
+out:
+	json_decref(v);
+}
 
-	a = json_array();
-	for (size_t i = 0; i < r->n_events; i++)
-		push(b, a, event_obj(b, &r->events[i]));
-	set(b, root, "events", a);
+/* Start a top-level member "key": */
+static void
+put_key(struct jw *w, const char *key)
+{
+	if (w->err)
+		return;
+	if (fprintf(w->out, "%s\n  \"%s\": ", w->first ? "{" : ",", key) < 0)
+		w->err = errno ? errno : EIO;
+	w->first = false;
+}
 
-	a = json_array();
-	for (size_t i = 0; i < r->n_flagged; i++)
-		push(b, a, flagged_obj(b, &r->flagged[i]));
-	set(b, root, "flagged_packets", a);
+static void
+put_raw(struct jw *w, const char *s)
+{
+	if (!w->err && fputs(s, w->out) == EOF)
+		w->err = errno ? errno : EIO;
+}
 
-	o = json_object();
+static json_t *
+summary_obj(struct jb *b, const struct report *r)
+{
+	json_t *o = json_object();
+
 	set(b, o, "events", juint(r->summary.events));
 	set(b, o, "matched", juint(r->summary.matched));
 	set(b, o, "agree", juint(r->summary.agree));
 	set(b, o, "flagged_packets", juint(r->summary.flagged));
 	set(b, o, "unlogged", juint(r->summary.unlogged));
-	set(b, root, "summary", o);
+	return o;
+}
 
-	/* --- additions to the minimum contract --- */
-	a = json_array();
+static json_t *
+clock_arr(struct jb *b, const struct report *r)
+{
+	json_t *a = json_array(), *o;
+
 	for (size_t i = 0; i < r->n_clocks; i++) {
 		const struct corr_clock *c = &r->clocks[i];
 
@@ -424,14 +454,21 @@ build(struct jb *b, const struct report *r)
 		set(b, o, "log", jstr(c->path));
 		set(b, o, "basis", json_string(c->mono ? "kernel" : "wall"));
 		set(b, o, "offset", c->known ? jseconds(c->offset_us) : json_null());
+		set(b, o, "offset_us", c->known ? json_integer(c->offset_us) : json_null());
 		set(b, o, "method", json_string(c->known ? "median of unambiguous pairs" : "none"));
 		set(b, o, "pairs", juint(c->pairs));
 		set(b, o, "spread", c->known ? jseconds(c->spread_us) : json_null());
+		set(b, o, "tolerance", c->known ? jseconds(c->tolerance_us) : json_null());
 		push(b, a, o);
 	}
-	set(b, root, "clock", a);
+	return a;
+}
 
-	o = json_object();
+static json_t *
+stats_obj(struct jb *b, const struct report *r)
+{
+	json_t *o = json_object();
+
 	set(b, o, "engine_scope", json_string("per-capture"));
 	set(b, o, "log_records", juint(r->stats.log_records));
 	set(b, o, "log_records_not_conntrack", juint(r->stats.log_non_conntrack));
@@ -444,38 +481,102 @@ build(struct jb *b, const struct report *r)
 	set(b, o, "fragments_dropped", juint(r->stats.fragments_dropped));
 	set(b, o, "flagged_dropped", juint(r->stats.flagged_dropped));
 	set(b, o, "candidates_dropped", juint(r->stats.candidates_dropped));
-	set(b, root, "stats", o);
+	return o;
+}
 
-	a = json_array();
-	if (r->ctx)
-		for (size_t i = 0; i < r->ctx->notes.n; i++)
-			push(b, a, jstr(r->ctx->notes.v[i].text));
-	set(b, root, "notes", a);
-	a = json_array();
-	if (r->ctx)
-		for (size_t i = 0; i < r->ctx->errors.n; i++)
-			push(b, a, jstr(r->ctx->errors.v[i].text));
-	set(b, root, "errors", a);
-	return root;
+static json_t *
+msgs_arr(struct jb *b, const struct ctx_msgs *m)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; m && i < m->n; i++)
+		push(b, a, jstr(m->v[i].text));
+	return a;
 }
 
 int
 report_json_write(const struct report *r, FILE *out)
 {
+	struct jw w = { out, true, 0 };
 	struct jb b = { false };
-	json_t *root = build(&b, r);
-	int rc = -1;
+	json_t *o, *src;
 
-	if (!root || b.oom) {
-		errno = ENOMEM;
-		goto out;
+	put_key(&w, "schema");
+	put_value(&w, &b, json_string("ctexplain/1"), 1);
+
+	put_key(&w, "tool");
+	o = json_object();
+	set(&b, o, "name", json_string("ctexplain"));
+	set(&b, o, "version", jstr(r->version));
+	put_value(&w, &b, o, 1);
+
+	put_key(&w, "kernel");
+	o = json_object();
+	set(&b, o, "profile", jstr(r->policy.profile));
+	set(&b, o, "source", json_string(ct_source_name(r->policy.profile_src)));
+	put_value(&w, &b, o, 1);
+
+	o = json_object();
+	src = json_object();
+	for (int k = 0; k < CT_KNOB__COUNT; k++) {
+		set(&b, o, ct_policy_name((enum ct_knob)k), json_integer(r->policy.v[k]));
+		set(&b, src, ct_policy_name((enum ct_knob)k),
+		    json_string(ct_source_name(r->policy.src[k])));
 	}
-	if (json_dumpf(root, out, JSON_FLAGS) < 0)
-		goto out;
-	if (fputc('\n', out) == EOF)
-		goto out;
-	rc = 0;
-out:
-	json_decref(root);
-	return rc;
+	put_key(&w, "sysctl");
+	put_value(&w, &b, o, 1);
+	put_key(&w, "sysctl_source");
+	put_value(&w, &b, src, 1);
+
+	put_key(&w, "inputs");
+	o = json_array();
+	for (size_t i = 0; i < r->n_inputs; i++) {
+		json_t *in = json_object();
+
+		set(&b, in, "path", jstr(r->inputs[i].path));
+		set(&b, in, "kind", jstr(r->inputs[i].kind));
+		set(&b, in, "format", jstr(r->inputs[i].format));
+		set(&b, in, "records", juint(r->inputs[i].records));
+		push(&b, o, in);
+	}
+	put_value(&w, &b, o, 1);
+
+	put_key(&w, "events");
+	if (r->n_events == 0)
+		put_raw(&w, "[]");
+	for (size_t i = 0; i < r->n_events && !w.err; i++) {
+		put_raw(&w, i ? ",\n    " : "[\n    ");
+		put_value(&w, &b, event_obj(&b, &r->events[i]), 2);
+	}
+	if (r->n_events)
+		put_raw(&w, "\n  ]");
+
+	put_key(&w, "flagged_packets");
+	if (r->n_flagged == 0)
+		put_raw(&w, "[]");
+	for (size_t i = 0; i < r->n_flagged && !w.err; i++) {
+		put_raw(&w, i ? ",\n    " : "[\n    ");
+		put_value(&w, &b, flagged_obj(&b, &r->flagged[i]), 2);
+	}
+	if (r->n_flagged)
+		put_raw(&w, "\n  ]");
+
+	put_key(&w, "summary");
+	put_value(&w, &b, summary_obj(&b, r), 1);
+
+	/* --- additions to the minimum contract --- */
+	put_key(&w, "clock");
+	put_value(&w, &b, clock_arr(&b, r), 1);
+	put_key(&w, "stats");
+	put_value(&w, &b, stats_obj(&b, r), 1);
+	put_key(&w, "notes");
+	put_value(&w, &b, msgs_arr(&b, r->ctx ? &r->ctx->notes : NULL), 1);
+	put_key(&w, "errors");
+	put_value(&w, &b, msgs_arr(&b, r->ctx ? &r->ctx->errors : NULL), 1);
+	put_raw(&w, "\n}\n");
+	if (w.err) {
+		errno = w.err;
+		return -1;
+	}
+	return 0;
 }

@@ -220,8 +220,6 @@ report_text_write(const struct report *r, FILE *out)
 		}
 		fputc('\n', out);
 	}
-	fputs("Each capture is analysed by its own conntrack engine (one observation point per capture).\n",
-	      out);
 	if (r->ctx && r->ctx->notes.n) {
 		fputs("\nNotes:\n", out);
 		for (size_t i = 0; i < r->ctx->notes.n; i++) {

@@ -137,3 +137,14 @@ check_PROGRAMS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
 %C%_unit_test_ct_tcp_LDADD = $(LDADD_TEST)
 TESTS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
 
+# --- cli (command line, inputs, report contract; golden samples)
+check_PROGRAMS += %D%/tools/json-get
+%C%_tools_json_get_LDADD = $(JANSSON_LIBS)
+CLI_TESTS = %D%/cli/options.sh %D%/cli/inputs.sh %D%/cli/errors.sh \
+	%D%/cli/contract.sh %D%/cli/determinism.sh
+TESTS += $(CLI_TESTS) %D%/golden/run-golden.sh
+dist_check_SCRIPTS += $(CLI_TESTS) %D%/cli/cli-lib.sh \
+	%D%/golden/run-golden.sh %D%/golden/update.sh
+EXTRA_DIST += %D%/data/cli/gen-fixtures.py %D%/data/cli/kern.log \
+	%D%/data/cli/basic.pcap %D%/data/cli/truncated.pcap \
+	%D%/data/cli/dup.log %D%/data/cli/dup.pcap

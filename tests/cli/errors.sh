@@ -1,0 +1,97 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Damaged inputs: each gives one clear stderr message naming the file (and
+# the record or line), exit status 3, and the report for the rest.
+. "${top_srcdir:-.}/tests/cli/cli-lib.sh"
+LOG="$DATA/cli/kern.log"
+PCAP="$DATA/cli/basic.pcap"
+
+plan 10
+
+# the rest of the input (kern.log + basic.pcap) must still be fully analysed
+rest_ok() {
+	is events "$(jget /summary/events)" 3 && is matched "$(jget /summary/matched)" 3 &&
+		is errors "$(jget /errors/#)" 1
+}
+
+run --format json "$T/missing.pcap" "$LOG" "$PCAP"
+status_is 3 && is lines "$(stderr_lines)" 1 &&
+	grep -q "^ctexplain: $T/missing.pcap: cannot open: No such file or directory\$" "$T/err" && rest_ok
+ok $? "missing file: one message naming it, exit 3, rest analysed"
+
+mkdir "$T/b1"
+cp "$LOG" "$PCAP" "$T/b1/"
+head -c 2000 /dev/urandom >"$T/b1/mystery.dat"
+printf '\000\001\002\003 not a log\n' >>"$T/b1/mystery.dat"
+run --format json "$T/b1"
+status_is 3 && is lines "$(stderr_lines)" 1 &&
+	grep -q "^ctexplain: $T/b1/mystery.dat: unknown kind of file" "$T/err" &&
+	is events "$(jget /summary/events)" 3 && is matched "$(jget /summary/matched)" 3 &&
+	is n "$(jget /inputs/#)" 2
+ok $? "directory with a file of no known kind: named, exit 3, rest analysed"
+
+run --format json "$LOG" "$DATA/cli/truncated.pcap"
+status_is 3 && is lines "$(stderr_lines)" 1 &&
+	grep -q "^ctexplain: $DATA/cli/truncated.pcap: record 3: " "$T/err" &&
+	is events "$(jget /summary/events)" 3 && is matched "$(jget /summary/matched)" 2 &&
+	is records "$(jget /inputs/1/records)" 3 && is flagged "$(jget /summary/flagged_packets)" 2 &&
+	is note "$(jget /events/2/match_note)" "no packet with these fields"
+ok $? "truncated pcap: record named, exit 3, records before it analysed"
+
+{ head -n 1 "$LOG"; printf 'x\000\001\002\377\376 garbage\n'; tail -n 2 "$LOG"; } >"$T/garbage.log"
+run --format json "$T/garbage.log" "$PCAP"
+status_is 3 && is lines "$(stderr_lines)" 1 &&
+	grep -q "^ctexplain: $T/garbage.log: line 2: binary data" "$T/err" && rest_ok &&
+	is line "$(jget /events/2/source/line)" 4
+ok $? "binary garbage inside a log: line named, exit 3, other lines analysed"
+
+EXP="$DATA/logs/journal-export.export"
+CUT="$DATA/logs/journal-export-cut.export"
+run --format json "$EXP"
+full=$(jget /summary/events)
+run --format json "$CUT" "$LOG" "$PCAP"
+status_is 3 && is lines "$(stderr_lines)" 1 &&
+	grep -q "^ctexplain: $CUT: entry 2: " "$T/err" &&
+	[ "$(jget /inputs/0/kind)" = log ] && [ "$(jget /inputs/0/format)" = journal-export ] &&
+	cut_events=$(jget /summary/events) && [ "$cut_events" -ge 3 ] &&
+	[ "$cut_events" -lt $((full + 3)) ] && [ "$(jget /summary/matched)" -ge 3 ]
+ok $? "journal export cut mid-field: entry named, exit 3, rest analysed"
+
+{
+	head -n 1 "$LOG"
+	awk 'BEGIN { s = "x"; while (length(s) < 70000) s = s s; print "[  219.102000] " s }'
+	tail -n 2 "$LOG"
+} >"$T/long.log"
+run --format json "$T/long.log" "$PCAP"
+status_is 3 && is lines "$(stderr_lines)" 1 &&
+	grep -q "^ctexplain: $T/long.log: line 2: longer than 65536 bytes" "$T/err" && rest_ok &&
+	is cut "$(jget /stats/log_lines_cut)" 1
+ok $? "over-long line: line named, exit 3, other lines analysed"
+
+# every damage at once: one line each, the report still written
+run --format json "$T/missing.log" "$T/long.log" "$DATA/cli/truncated.pcap"
+status_is 3 && is lines "$(stderr_lines)" 3 && is errors "$(jget /errors/#)" 3 &&
+	is events "$(jget /summary/events)" 3
+ok $? "several damaged inputs: one message each"
+
+run "$T/missing.log" "$LOG"
+status_is 3 && grep -q '^Errors:' "$T/out" && grep -q 'missing.log: cannot open' "$T/out"
+ok $? "text report lists the errors too"
+
+printf 'net.netfilter.nf_conntrack_tcp_loose = banana\n' >"$T/bad-sysctl.conf"
+run --format json "$T/bad-sysctl.conf" "$LOG"
+status_is 3 && grep -q "^ctexplain: $T/bad-sysctl.conf: line 1: " "$T/err" &&
+	is loose "$(jget /sysctl/net.netfilter.nf_conntrack_tcp_loose)" 1
+ok $? "sysctl dump with a bad value: line named, exit 3, default kept"
+
+chmod 000 "$T/b1/kern.log"
+if [ "$(id -u)" -eq 0 ]; then
+	echo "ok 10 # SKIP unreadable files are readable for root"
+	tap_n=10
+else
+	run --format json "$T/b1/kern.log" "$PCAP"
+	status_is 3 && grep -q "kern.log: cannot open: Permission denied" "$T/err"
+	ok $? "unreadable file: exit 3"
+fi
+
+done_testing

@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Input discovery: bundle directories walked recursively and sorted, skipped
+# entries, kinds recognised by content whatever the file name.
+. "${top_srcdir:-.}/tests/cli/cli-lib.sh"
+LOG="$DATA/cli/kern.log"
+PCAP="$DATA/cli/basic.pcap"
+
+plan 9
+
+B="$T/bundle"
+mkdir -p "$B/expected" "$B/sub/deeper" "$B/.git"
+cp "$LOG" "$B/kern.log"
+cp "$PCAP" "$B/sub/deeper/capture.bin"
+printf 'net.netfilter.nf_conntrack_tcp_loose = 0\n' >"$B/a-sysctl.txt"
+# none of these may be read: they are not evidence or they are hidden
+head -c 64 /dev/urandom >"$B/expected/report.json"
+head -c 64 /dev/urandom >"$B/.hidden"
+head -c 64 /dev/urandom >"$B/.git/index"
+for f in README KERNEL meta.json bundle.json kernel.tsv notes.md; do
+	printf 'not evidence\n' >"$B/$f"
+done
+
+run --format json "$B"
+status_is 0 && is n "$(jget /inputs/#)" 3 &&
+	is in0 "$(jget /inputs/0/path)" "$B/a-sysctl.txt" &&
+	is in1 "$(jget /inputs/1/path)" "$B/kern.log" &&
+	is in2 "$(jget /inputs/2/path)" "$B/sub/deeper/capture.bin"
+ok $? "bundle walked recursively in name order; hidden, expected/ and descriptive files skipped"
+
+is kinds "$(jget /inputs/0/kind) $(jget /inputs/1/kind) $(jget /inputs/2/kind)" "sysctl log capture" &&
+	is formats "$(jget /inputs/1/format) $(jget /inputs/2/format)" "dmesg pcap" &&
+	is records "$(jget /inputs/1/records) $(jget /inputs/2/records)" "3 4"
+ok $? "kinds recognised by content (a capture named .bin), formats and record counts"
+
+is loose "$(jget /sysctl/net.netfilter.nf_conntrack_tcp_loose) $(jget /sysctl_source/net.netfilter.nf_conntrack_tcp_loose)" "0 sysctl" &&
+	is matched "$(jget /summary/matched)" 3
+ok $? "the bundle's sysctl dump is applied; events matched across subdirectories"
+
+is path "$(jget /events/0/source/path)" "$B/kern.log" &&
+	is mpath "$(jget /events/0/match/path)" "$B/sub/deeper/capture.bin"
+ok $? "report paths are the paths as reached from the argument"
+
+run --format json "$B/"
+status_is 0 && is in1 "$(jget /inputs/1/path)" "$B/kern.log"
+ok $? "a trailing slash on a directory is not doubled"
+
+cp "$LOG" "$T/README"
+run --format json "$T/README"
+status_is 0 && is kind "$(jget /inputs/0/kind)" log && is events "$(jget /summary/events)" 3
+ok $? "a file named on the command line is read even if its name would be skipped"
+
+: >"$T/empty.log"
+run --format json "$T/empty.log" "$LOG"
+status_is 0 && is fmt "$(jget /inputs/0/format)" empty && is rec "$(jget /inputs/0/records)" 0
+ok $? "an empty file is listed, not an error"
+
+# the same bundle given twice is analysed twice, deterministically
+run --format json "$LOG" "$LOG"
+status_is 0 && is events "$(jget /summary/events)" 6 && is ids "$(jget /events/5/id)" 5
+ok $? "inputs in argument order; event ids run across files"
+
+run --format json "$PCAP"
+status_is 0 && is events "$(jget /summary/events)" 0 && is fl "$(jget /summary/flagged_packets)" 3 &&
+	is unlogged "$(jget /summary/unlogged)" 3 && is ev "$(jget /flagged_packets/0/event)" null
+ok $? "a capture alone: flagged packets, none logged (event null)"
+
+done_testing

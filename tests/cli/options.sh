@@ -1,0 +1,115 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Command line: --help, --version, usage errors (exit 2), options that
+# change the analysis, --output.
+. "${top_srcdir:-.}/tests/cli/cli-lib.sh"
+LOG="$DATA/cli/kern.log"
+PCAP="$DATA/cli/basic.pcap"
+
+plan 22
+
+run --help
+[ "$rc" -eq 0 ] && grep -q '^Usage: ctexplain \[OPTIONS\] PATH' "$T/out" &&
+	grep -q -- '--sysctl' "$T/out" && [ ! -s "$T/err" ]
+ok $? "--help prints the usage on stdout and exits 0"
+
+run --version
+[ "$rc" -eq 0 ] && [ "$(wc -l <"$T/out")" -eq 1 ] && grep -Eq '^ctexplain [0-9]+\.[0-9]+' "$T/out"
+ok $? "--version prints 'ctexplain VERSION'"
+
+run
+status_is 2 && grep -q '^ctexplain: no PATH given' "$T/err" && [ ! -s "$T/out" ]
+ok $? "no PATH: usage error, exit 2"
+
+run --bogus "$LOG"
+status_is 2 && grep -q "unknown option '--bogus'" "$T/err"
+ok $? "unknown option: exit 2 naming it"
+
+run --format xml "$LOG"
+status_is 2 && grep -q "unknown --format 'xml'" "$T/err"
+ok $? "bad --format value: exit 2"
+
+run "$LOG" --format
+status_is 2 && grep -q "needs an argument" "$T/err"
+ok $? "option without its argument: exit 2"
+
+run --sysctl nf_conntrack_nonsense=1 "$LOG"
+status_is 2 && grep -q "unknown or unmodelled sysctl 'nf_conntrack_nonsense'" "$T/err"
+ok $? "--sysctl with an unknown name: exit 2"
+
+run --sysctl net.netfilter.nf_conntrack_tcp_be_liberal=7 "$LOG"
+status_is 2 && grep -q "out of range" "$T/err"
+ok $? "--sysctl value out of range: exit 2"
+
+run --sysctl tcp_be_liberal=yes "$LOG"
+status_is 2 && grep -q "not a decimal number" "$T/err"
+ok $? "--sysctl value not a number: exit 2"
+
+run --sysctl tcp_be_liberal "$LOG"
+status_is 2 && grep -q "wants NAME=VALUE" "$T/err"
+ok $? "--sysctl without '=': exit 2"
+
+run --kernel banana "$LOG"
+status_is 2 && grep -q -- "--kernel wants a version" "$T/err"
+ok $? "--kernel that is no version: exit 2"
+
+run --format json "$LOG" "$PCAP"
+status_is 0 && is profile "$(jget /kernel/profile)" 6.18 &&
+	is source "$(jget /kernel/source)" default &&
+	is be_liberal "$(jget /sysctl/net.netfilter.nf_conntrack_tcp_be_liberal)" 0 &&
+	is be_liberal_src "$(jget /sysctl_source/net.netfilter.nf_conntrack_tcp_be_liberal)" default
+ok $? "defaults: kernel 6.18 from 'default', sysctls from 'default'"
+
+run --format json --kernel 6.1 --sysctl net.netfilter.nf_conntrack_tcp_be_liberal=1 \
+	--sysctl tcp_loose=0 "$LOG" "$PCAP"
+status_is 0 && is profile "$(jget /kernel/profile)" 6.1 &&
+	is source "$(jget /kernel/source)" option &&
+	is be_liberal "$(jget /sysctl/net.netfilter.nf_conntrack_tcp_be_liberal)" 1 &&
+	is be_liberal_src "$(jget /sysctl_source/net.netfilter.nf_conntrack_tcp_be_liberal)" option &&
+	is loose "$(jget /sysctl/net.netfilter.nf_conntrack_tcp_loose)" 0
+ok $? "--kernel and --sysctl are applied and reported as 'option'"
+
+# a sysctl dump among the inputs; an option wins over it
+printf 'net.netfilter.nf_conntrack_tcp_be_liberal = 1\nnet.netfilter.nf_conntrack_tcp_loose = 0\nnet.ipv4.ip_forward = 1\n' >"$T/sysctl.txt"
+run -f json -s nf_conntrack_tcp_loose=1 "$T/sysctl.txt" "$LOG"
+status_is 0 && is kind "$(jget /inputs/0/kind)" sysctl &&
+	is be_liberal "$(jget /sysctl/net.netfilter.nf_conntrack_tcp_be_liberal)" 1 &&
+	is be_liberal_src "$(jget /sysctl_source/net.netfilter.nf_conntrack_tcp_be_liberal)" sysctl &&
+	is loose "$(jget /sysctl/net.netfilter.nf_conntrack_tcp_loose)" 1 &&
+	is loose_src "$(jget /sysctl_source/net.netfilter.nf_conntrack_tcp_loose)" option
+ok $? "sysctl dump input sets knobs ('sysctl'); an option overrides it"
+
+run --format json --output "$T/report.json" "$LOG" "$PCAP"
+status_is 0 && [ ! -s "$T/out" ] && is schema "$(jget /schema "$T/report.json")" ctexplain/1
+ok $? "--output writes the report to the file, nothing on stdout"
+
+run --output "$T/no/such/dir/report.json" "$LOG"
+status_is 4 && grep -q "cannot write the report" "$T/err"
+ok $? "unwritable --output: exit 4"
+
+run -f json -o "$T/r2.json" "$LOG"
+status_is 0 && is events "$(jget /summary/events "$T/r2.json")" 3
+ok $? "short options -f -o"
+
+run "$LOG" "$PCAP"
+status_is 0 && grep -q '^Summary: 3 log events, 3 matched' "$T/out" &&
+	grep -q 'message:  invalid tcp flag combination' "$T/out"
+ok $? "text is the default format"
+
+run --rules "$T/nonexistent" "$LOG"
+status_is 3 && grep -q "nonexistent/patterns: cannot open" "$T/err" && [ ! -s "$T/out" ]
+ok $? "--rules DIR that does not exist: exit 3, no report"
+
+run --rules "$DATA/rules-bad/unknown-reason" "$LOG"
+status_is 3 && grep -q "unknown-reason/patterns/reason.json" "$T/err"
+ok $? "--rules with a bad rule file: exit 3 naming the file"
+
+run --format json --rules "$DATA/rules-override" "$LOG"
+status_is 0 && is events "$(jget /summary/events)" 3
+ok $? "--rules with a valid override directory loads"
+
+CTEXPLAIN_RULES="$T/nowhere" run "$LOG"
+status_is 3 && grep -q "$T/nowhere/patterns" "$T/err"
+ok $? "CTEXPLAIN_RULES overrides the default rules directory"
+
+done_testing
