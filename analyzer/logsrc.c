@@ -1742,7 +1742,7 @@ logsrc_next(struct logsrc *src, struct log_record *rec)
 		rec->is_kernel = true;
 		src->st.bad++;
 	}
-	if (cut)
+	if (rec->cut)
 		src->st.cut++;
 	src->st.records++;
 	r = 1;

@@ -666,6 +666,44 @@ test_variants(void)
 	}
 }
 
+/* Export: a binary MESSAGE larger than LOGSRC_LINE_MAX, then a normal entry. */
+static void
+test_export_big(void)
+{
+	size_t big = 3u << 20, n = 0;
+	char *b = malloc(big + 4096);
+	struct run_ctx ctx;
+	struct logsrc *src = NULL;
+	struct log_record rec;
+	struct logsrc_stats st;
+
+	n += (size_t)sprintf(b + n, "__REALTIME_TIMESTAMP=1\n_TRANSPORT=kernel\nMESSAGE\n");
+	for (int i = 0; i < 8; i++)
+		b[n++] = (char)((big >> (8 * i)) & 0xff);
+	memset(b + n, 'm', big);
+	n += big;
+	n += (size_t)sprintf(b + n, "\n\n__REALTIME_TIMESTAMP=2\nMESSAGE=after\n\n");
+
+	char *path = write_tmp(b, n);
+
+	ctx_init(&ctx);
+	TEST(OPEN_IS(0, &ctx, path, LOGFMT_UNKNOWN, 0, &src) && NEXT_IS(src, &rec, 1) &&
+	     check(rec.cut) && check_uint(rec.msg_len, ==, LOGSRC_LINE_MAX) && check(rec.is_kernel) &&
+	     check_int(rec.wall_us, ==, 1), "export: 3 MiB binary MESSAGE cut at LOGSRC_LINE_MAX");
+	TEST(NEXT_IS(src, &rec, 1) && check(mem_is(rec.msg, rec.msg_len, "after")) &&
+	     check_uint(rec.line, ==, 2) && check_int(rec.wall_us, ==, 2) && check(!rec.cut),
+	     "export: the next entry intact");
+	TEST(NEXT_IS(src, &rec, 0), "export: end");
+	logsrc_stats(src, &st);
+	TEST(check_uint(st.cut, ==, 1) && check_uint(st.records, ==, 2) && check_uint(ctx.errors.n, ==, 0),
+	     "export: one cut counted, no error");
+	logsrc_free(src);
+	ctx_release(&ctx);
+	unlink(path);
+	free(path);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -679,5 +717,6 @@ main(void)
 	test_chunks();
 	test_long_lines();
 	test_variants();
+	test_export_big();
 	return tap_done();
 }
