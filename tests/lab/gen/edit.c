@@ -269,12 +269,16 @@ main(int argc, char **argv)
 	}
 	if (pcap_datalink(in) != DLT_EN10MB) {
 		fprintf(stderr, "edit: %s: not Ethernet\n", argv[1]);
+		pcap_close(in);
 		return 1;
 	}
 	dead = pcap_open_dead(DLT_EN10MB, 65535);
-	d = pcap_dump_open(dead, argv[2]);
+	d = dead != NULL ? pcap_dump_open(dead, argv[2]) : NULL;
 	if (d == NULL) {
-		fprintf(stderr, "edit: %s: %s\n", argv[2], pcap_geterr(dead));
+		fprintf(stderr, "edit: %s: %s\n", argv[2], dead ? pcap_geterr(dead) : "no memory");
+		if (dead != NULL)
+			pcap_close(dead);
+		pcap_close(in);
 		return 1;
 	}
 	while ((rc = pcap_next_ex(in, &h, &data)) == 1) {
@@ -300,7 +304,9 @@ main(int argc, char **argv)
 			    from_s == side) {
 				size_t doff = (size_t)(f[v.l4 + 12] >> 4) * 4, i = 20;
 
-				while (i < doff && i < v.l4len) {
+				if (doff > v.l4len)
+					doff = v.l4len;
+				while (i < doff) {
 					uint8_t k = f[v.l4 + i];
 
 					if (k == 0)
@@ -309,7 +315,8 @@ main(int argc, char **argv)
 						i++;
 						continue;
 					}
-					if (i + 1 >= doff || f[v.l4 + i + 1] < 2)
+					if (i + 1 >= doff || f[v.l4 + i + 1] < 2 ||
+					    i + f[v.l4 + i + 1] > doff)
 						break;
 					if (k == 3 && f[v.l4 + i + 1] == 3)
 						memset(f + v.l4 + i, 1, 3);
@@ -363,12 +370,10 @@ main(int argc, char **argv)
 		if (dup)
 			write_rec(d, h, f, len);
 	}
-	if (rc == -1) {
+	if (rc == -1)
 		fprintf(stderr, "edit: %s: %s\n", argv[1], pcap_geterr(in));
-		return 1;
-	}
 	pcap_dump_close(d);
 	pcap_close(dead);
 	pcap_close(in);
-	return 0;
+	return rc == -1 ? 1 : 0;
 }
