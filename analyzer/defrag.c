@@ -239,16 +239,17 @@ fq_find(struct defrag *d, const struct pkt *p, uint32_t id, uint8_t proto, int64
 	size_t alen = p->family == 6 ? 16 : 4;
 	struct fq *q;
 
+	/* inet_frag_find: above the high threshold no fragment is queued at
+	 * all, not even for an existing queue (queues then only time out) */
+	if (d->mem[fam_idx(p->family)] > d->max_bytes) {
+		*why = "reassembly memory above the limit (ipfrag_high_thresh): fragment dropped";
+		return NULL;
+	}
 	for (q = d->hash[h]; q; q = q->hnext)
 		if (q->family == p->family && q->id == id && q->proto == proto &&
 		    memcmp(q->src.b, p->src.b, alen) == 0 &&
 		    memcmp(q->dst.b, p->dst.b, alen) == 0)
 			return q;
-	/* inet_frag_find: no queue at all above the high threshold */
-	if (d->mem[fam_idx(p->family)] > d->max_bytes) {
-		*why = "reassembly memory above the limit (ipfrag_high_thresh): fragment dropped";
-		return NULL;
-	}
 	q = calloc(1, sizeof(*q));
 	if (!q) {
 		*why = "out of memory for a reassembly queue: fragment dropped";

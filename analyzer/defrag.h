@@ -30,13 +30,22 @@ struct defrag_stats {
 
 struct defrag;
 
-/* New reassembler keeping at most @max_bytes of fragments.  NULL on OOM. */
+/* New reassembler keeping at most about @max_bytes of fragments per family
+ * (like ipfrag_high_thresh and nf_conntrack_frag6_high_thresh, 4 MiB each in
+ * 6.18): above it every new fragment is dropped until queues complete or
+ * expire.  NULL on OOM. */
 struct defrag *defrag_new(size_t max_bytes);
 
 /*
  * Feed one decoded packet.  For DEFRAG_DONE, *out has the capture-record
  * fields (file_id, index, ts, dir) of @in and is decoded from the reassembled
  * bytes.  For DEFRAG_DROP, *why is a static string ("overlapping fragment").
+ *
+ * DEFRAG_PASS with *why set: an IPv6 fragment the kernel hands to conntrack
+ * unreassembled (nf_ct_frag6_gather returns 0: a non-last fragment whose
+ * length is not a multiple of 8, or a first fragment without the whole
+ * upper-layer header).  Use @in as it is: conntrack sees a first fragment
+ * (its L4 header, truncated) or a non-first one (silently INVALID).
  */
 enum defrag_status defrag_feed(struct defrag *d, const struct pkt *in,
 			       const struct pkt **out, const char **why);

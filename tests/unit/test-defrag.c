@@ -484,6 +484,62 @@ main(void)
 	     "IPv6 stats");
 	defrag_free(d);
 	defrag_free(NULL);
+
+	/* hostile input: random fragments of both families, small id space,
+	 * random offsets/lengths/flags, time moving forward: no crash, memory
+	 * within the limit plus one fragment, every DONE datagram decodes */
+	{
+		uint32_t rng = 12345;
+		unsigned done = 0, bad_done = 0;
+		uint8_t junk[1500];
+
+		d = defrag_new(16u << 10);
+		for (size_t i = 0; i < sizeof(junk); i++)
+			junk[i] = (uint8_t)(i * 31 + 7);
+		for (unsigned i = 0; i < 20000; i++) {
+			uint32_t off, len;
+			bool mf;
+			enum defrag_status s;
+
+			rng = rng * 1103515245u + 12345u;
+			off = ((rng >> 8) % 200) * 8;
+			len = 1 + (rng >> 20) % 600;
+			mf = (rng >> 3) & 1;
+			if ((rng >> 5) & 1)
+				frag4(&f[0], junk, 0, len, mf, (uint16_t)((rng >> 12) % 16),
+				      (int64_t)i * 5, (uint8_t)(rng >> 28));
+			else
+				frag6(&f[0], junk, 0, len & ~7u ? len : 8, mf, (rng >> 12) % 16,
+				      (int64_t)i * 5);
+			/* put the offset in (data bytes stay the same) */
+			if (f[0].p.family == 4) {
+				uint16_t fo = (uint16_t)((off / 8) | (mf ? 0x2000 : 0));
+
+				f[0].b[6] = (uint8_t)(fo >> 8);
+				f[0].b[7] = (uint8_t)fo;
+				f[0].p.frag_off = off;
+				f[0].p.is_fragment = mf || off != 0;
+			} else {
+				uint16_t fo = (uint16_t)(off | (mf ? 1 : 0));
+
+				f[0].b[42] = (uint8_t)(fo >> 8);
+				f[0].b[43] = (uint8_t)fo;
+				f[0].p.frag_off = off;
+			}
+			s = feed(d, &f[0], &out, &why);
+			if (s == DEFRAG_DONE) {
+				done++;
+				if (!out || out->family != f[0].p.family || out->is_fragment)
+					bad_done++;
+			}
+		}
+		defrag_stats(d, &st);
+		TEST(check_uint(bad_done, ==, 0) && check_uint(st.fragments, >, 19000) && check_uint(done, >, 0) &&
+		     check_uint(st.mem_peak, <=, 2 * ((16u << 10) + 2048)) && check_uint(st.dropped, >, 0),
+		     "20000 random fragments: %u datagrams, memory peak %llu bytes (limit 16 KiB per family)",
+		     done, (unsigned long long)st.mem_peak);
+		defrag_free(d);
+	}
 	free(f);
 	return tap_done();
 }
