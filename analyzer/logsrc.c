@@ -445,7 +445,8 @@ skip_pri(const char **pp, const char *end)
 	const char *q = *pp;
 	uint64_t v;
 
-	if (q < end && *q == '<' && (q++, !sp_dec(&q, end, 191, &v)) && !sp_char(&q, end, '>'))
+	if (sp_char(&q, end, '<') == 0 && sp_dec(&q, end, 191, &v) == 0 &&
+	    sp_char(&q, end, '>') == 0)
 		*pp = q;
 }
 
