@@ -323,6 +323,71 @@ test_pcap_dump(void)
 	unlink(path);
 }
 
+/* Damaged pcapng and pcap files (deterministic byte changes and cuts):
+ * libpcap and the pcapng side reader must end cleanly or with ERR_INPUT,
+ * never crash (ASan), never return more records than the bytes can hold. */
+static uint32_t rng = 0x12345678u;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+static void
+test_damaged(void)
+{
+	struct fx_buf *w = malloc(sizeof(*w)), *m = malloc(sizeof(*m));
+	char path[8192];
+	int bad = 0, errors = 0, clean = 0;
+
+	if (!w || !m)
+		abort();
+	snprintf(path, sizeof(path), "%s/damaged", tmpdir);
+	for (unsigned it = 0; it < 600; it++) {
+		unsigned kind = it % 3;
+
+		if (kind == 0)
+			fx_pcapng(w, 0);
+		else if (kind == 1)
+			fx_pcapng(w, 1);
+		else
+			fx_pcap(w, it & 1, 0xa1b2c3d4, 113, FX_SLL, 4);
+		*m = *w;
+		for (unsigned k = 0, n = 1 + rnd() % 4; k < n; k++) {
+			size_t at = rnd() % m->n;
+
+			/* half of the changes hit a length or a flags byte */
+			if (rnd() & 1)
+				at &= ~(size_t)3;
+			m->b[at] = (uint8_t)rnd();
+		}
+		if (rnd() % 4 == 0)
+			m->n = rnd() % (m->n + 1);
+		if (fx_write(tmpdir, "damaged", m->b, m->n) != 0) {
+			bad++;
+			continue;
+		}
+		read_all(path, &R);
+		if (R.rc == 0)
+			clean++;
+		else if (R.rc == ERR_INPUT)
+			errors++;
+		else
+			bad++;
+		if (R.n > m->n / 16)	/* a record takes >= 16 bytes */
+			bad++;
+	}
+	unlink(path);
+	free(w);
+	free(m);
+	TEST(check_int(bad, ==, 0) && check_int(clean + errors, ==, 600),
+	     "600 damaged captures: %d read to the end, %d stopped with ERR_INPUT", clean, errors);
+}
+
 static void
 cleanup(void)
 {
@@ -361,6 +426,7 @@ main(void)
 	test_errors();
 	test_sniff();
 	test_pcap_dump();
+	test_damaged();
 	cleanup();
 	return tap_done();
 }
