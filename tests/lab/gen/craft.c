@@ -267,6 +267,20 @@ probes_in_state(enum st st, int v6)
 			probe(&t, dir, (enum probe)p, TF_ACK | (p == PR_ACK_OVER ||
 								 p == PR_ACK_UNDER ? 0 : TF_PSH));
 		}
+		/* RST below what the peer acknowledged: "invalid rst" where the
+		 * peer has acked something (not for the SYN-ACK sender in
+		 * SYN_RECV); FIN_WAIT and later skip every RST check */
+		tc_init(&t, v6);
+		tc_to(&t, st);
+		want(probes_silent && st != ES && st != SR ? "-" :
+		     st == ES || (st == SR && dir == C) ? "invalid rst" : "-");
+		tc_raw(&t, dir, TF_RST, t.nx[dir] - 1000, 0, 0, NULL, 0, 0, CS_OK);
+		/* RST far beyond the window: kept (not exact), then the window
+		 * check fails */
+		tc_init(&t, v6);
+		tc_to(&t, st);
+		want(!probes_silent && (st == ES || st == SR) ? "SEQ is over upper bound" : "-");
+		tc_raw(&t, dir, TF_RST, t.nx[dir] + 200000, 0, 0, NULL, 0, 0, CS_OK);
 	}
 }
 
