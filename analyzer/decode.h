@@ -90,8 +90,9 @@ struct pkt_inner {
 	uint8_t icmp_type, icmp_code;
 	uint32_t tcp_seq;	/* when at least 8 L4 bytes are quoted */
 	/* added by decode: */
-	bool has_l4;		/* 8 L4 bytes quoted (ports / ICMP type,id valid);
-				   not set for a non-first fragment */
+	bool has_l4;		/* the quote holds what the tuple needs: 4 bytes
+				   (TCP/UDP/UDP-Lite ports) or 8 (ICMP/ICMPv6
+				   header); never for a non-first fragment */
 	uint32_t ip_len;	/* embedded IPv4 tot_len / IPv6 40 + payload_len */
 	uint16_t l3_hdr_len;	/* embedded header length incl. IPv6 extensions */
 	uint8_t ttl;
