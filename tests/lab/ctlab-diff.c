@@ -456,7 +456,8 @@ count_flows(const struct rec_vec *rv, uint64_t *n_ip)
 		if (rv->v[i].ip)
 			keys[n++] = rv->v[i].key;
 	*n_ip = n;
-	qsort(keys, n, sizeof(*keys), key_cmp);
+	if (n > 0)
+		qsort(keys, n, sizeof(*keys), key_cmp);
 	for (i = 0; i < n; i++)
 		if (i == 0 || memcmp(keys[i - 1], keys[i], 38) != 0)
 			flows++;
@@ -553,8 +554,10 @@ main(int argc, char **argv)
 		free(recs.v);
 		return 3;
 	}
-	qsort(kern.v, kern.n, sizeof(*kern.v), ans_cmp);
-	qsort(eng.v, eng.n, sizeof(*eng.v), ans_cmp);
+	if (kern.n > 0)
+		qsort(kern.v, kern.n, sizeof(*kern.v), ans_cmp);
+	if (eng.n > 0)
+		qsort(eng.v, eng.n, sizeof(*eng.v), ans_cmp);
 	flows = count_flows(&recs, &n_ip);
 
 	/* Walk both sorted lists one record index at a time. */
