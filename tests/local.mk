@@ -138,8 +138,11 @@ check_PROGRAMS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
 TESTS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
 
 # --- cli (command line, inputs, report contract; golden samples)
-check_PROGRAMS += %D%/tools/json-get
+check_PROGRAMS += %D%/tools/json-get %D%/unit/test-correlate %D%/unit/test-report
 %C%_tools_json_get_LDADD = $(JANSSON_LIBS)
+%C%_unit_test_correlate_LDADD = $(LDADD_TEST)
+%C%_unit_test_report_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-correlate %D%/unit/test-report
 CLI_TESTS = %D%/cli/options.sh %D%/cli/inputs.sh %D%/cli/errors.sh \
 	%D%/cli/contract.sh %D%/cli/determinism.sh
 TESTS += $(CLI_TESTS) %D%/golden/run-golden.sh

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * test-correlate.c - the correlator: field comparison, exact matches, the
+ * clock offset, choice by time and by engine agreement, ambiguity, caps.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "correlate.h"
+#include "tap.h"
+
+/* An IPv4 TCP event as a 6.18 dump would give it. */
+static void
+tcp_event(struct log_event *e, uint32_t id, int64_t mono_us, uint32_t seq, enum reason r)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = id;
+	e->path = "kern.log";
+	e->line = id + 1;
+	e->has_mono = true;
+	e->mono_us = mono_us;
+	e->proto = 6;
+	e->reason = r;
+	e->has_pkt = true;
+	e->pkt.has = NFL_SRC | NFL_DST | NFL_PROTO | NFL_LEN | NFL_TTL | NFL_ID | NFL_SPT |
+		     NFL_DPT | NFL_SEQ | NFL_ACK | NFL_WINDOW | NFL_RES;
+	e->pkt.family = 4;
+	memcpy(e->pkt.src.b, "\xc0\x00\x02\x0a", 4);	/* 192.0.2.10 */
+	memcpy(e->pkt.dst.b, "\xc6\x33\x64\x14", 4);	/* 198.51.100.20 */
+	e->pkt.proto = 6;
+	e->pkt.len = 40;
+	e->pkt.ttl = 64;
+	e->pkt.id = 7;
+	e->pkt.sport = 40000;
+	e->pkt.dport = 443;
+	e->pkt.seq = seq;
+	e->pkt.ack = 1000;
+	e->pkt.window = 512;
+	e->pkt.tcp_flags = TCPF_ACK;
+}
+
+/* The packet that event describes, captured at @ts_us. */
+static void
+tcp_pkt(struct pkt *p, uint64_t index, int64_t ts_us, uint32_t seq)
+{
+	memset(p, 0, sizeof(*p));
+	p->index = index;
+	p->ts_sec = ts_us / 1000000;
+	p->ts_nsec = (uint32_t)(ts_us % 1000000) * 1000;
+	p->family = 4;
+	memcpy(p->src.b, "\xc0\x00\x02\x0a", 4);
+	memcpy(p->dst.b, "\xc6\x33\x64\x14", 4);
+	p->proto = 6;
+	p->has_l4 = true;
+	p->ip_len = 40;
+	p->ttl = 64;
+	p->ip_id = 7;
+	p->sport = 40000;
+	p->dport = 443;
+	p->seq = seq;
+	p->ack = 1000;
+	p->window = 512;
+	p->tcp_flags = TCPF_ACK;
+}
+
+static void
+flag(struct ct_result *res, enum reason r)
+{
+	memset(res, 0, sizeof(*res));
+	res->verdict = CT_INVALID;
+	res->n_msgs = 1;
+	res->msgs[0].reason = r;
+	res->msgs[0].verdict = CT_INVALID;
+}
+
+#define BASE 1764169487000000LL	/* capture clock - kernel clock */
+
+static void
+test_fields(void)
+{
+	struct log_event e;
+	struct pkt p;
+	bool ttl;
+
+	tcp_event(&e, 0, 0, 5000, REASON_TCP_SEQ_OVER_UB);
+	tcp_pkt(&p, 0, BASE, 5000);
+	TEST(check_int(corr_fields_match(&e.pkt, &p, &ttl), ==, 1) && check(!ttl),
+	     "fields: equal packet matches");
+	p.seq = 5001;
+	TEST(check_int(corr_fields_match(&e.pkt, &p, &ttl), ==, 0), "fields: other SEQ does not");
+	p.seq = 5000;
+	p.tcp_flags |= TCPF_PSH;
+	TEST(check_int(corr_fields_match(&e.pkt, &p, &ttl), ==, 0), "fields: other flags do not");
+	p.tcp_flags = TCPF_ACK;
+	p.ip_id = 8;
+	TEST(check_int(corr_fields_match(&e.pkt, &p, &ttl), ==, 0), "fields: other IP ID does not");
+	p.ip_id = 7;
+	p.ttl = 63;
+	TEST(check_int(corr_fields_match(&e.pkt, &p, &ttl), ==, 1) && check(ttl),
+	     "fields: a TTL one hop off still matches, marked");
+	p.ttl = 64;
+	e.pkt.has &= ~(uint32_t)(NFL_SEQ | NFL_ACK | NFL_WINDOW | NFL_RES);
+	p.seq = 1;
+	TEST(check_int(corr_fields_match(&e.pkt, &p, &ttl), ==, 1),
+	     "fields: a dump cut by INCOMPLETE compares what it has");
+	p.dst.b[3] = 21;
+	TEST(check_int(corr_fields_match(&e.pkt, &p, &ttl), ==, 0), "fields: other address does not");
+}
+
+static void
+test_exact_and_none(void)
+{
+	struct log_event ev[3];
+	struct pkt p;
+	struct ct_result res;
+	const struct corr_clock *ck;
+	struct corr *c;
+	int rc;
+
+	tcp_event(&ev[0], 0, 100000000, 5000, REASON_TCP_SEQ_OVER_UB);
+	tcp_event(&ev[1], 1, 100500000, 9000, REASON_TCP_SEQ_OVER_UB);
+	tcp_event(&ev[2], 2, 100600000, 9000, REASON_TCP_SEQ_OVER_UB);
+	ev[2].has_pkt = false;
+	c = corr_new(ev, 3);
+	TEST(check(c != NULL), "corr_new");
+	flag(&res, REASON_TCP_SEQ_OVER_UB);
+	tcp_pkt(&p, 3, BASE + 100000000 + 40, 5000);
+	rc = corr_offer(c, &p, &res, NULL);
+	TEST(check_int(rc, ==, 0), "offer");
+	tcp_pkt(&p, 4, BASE + 100000050, 6000);	/* nobody's */
+	corr_offer(c, &p, &res, NULL);
+	rc = corr_finish(c);
+	TEST(check_int(rc, ==, 0), "finish");
+	TEST(check_int(corr_result(c, 0)->how, ==, CORR_EXACT) &&
+	     check_uint(corr_result(c, 0)->cand->index, ==, 3) &&
+	     check_uint(corr_result(c, 0)->candidates, ==, 1),
+	     "one packet with the fields: exact");
+	TEST(check_int(corr_result(c, 1)->how, ==, CORR_NONE) &&
+	     check_str(corr_result(c, 1)->why, "no packet with these fields"),
+	     "no packet: none, with the reason");
+	TEST(check_int(corr_result(c, 2)->how, ==, CORR_NONE) &&
+	     check_str(corr_result(c, 2)->why, "no packet dump in the log line"),
+	     "no dump: none, with the reason");
+	TEST(check_uint(corr_clocks(c, &ck), ==, 1) && check(ck[0].known) && check(ck[0].mono) &&
+	     check_int(ck[0].offset_us, ==, BASE + 40) && check_uint(ck[0].pairs, ==, 1),
+	     "clock offset from the one unambiguous pair");
+	corr_free(c);
+}
+
+static void
+test_time_engine_ambiguous(void)
+{
+	struct log_event ev[4];
+	struct pkt p;
+	struct ct_result res, acc;
+	const struct corr_clock *ck;
+	struct corr *c;
+
+	/* two unique pairs give the offset (BASE + 10 and BASE + 12) */
+	tcp_event(&ev[0], 0, 1000000, 1, REASON_TCP_SEQ_OVER_UB);
+	tcp_event(&ev[1], 1, 2000000, 2, REASON_TCP_SEQ_OVER_UB);
+	/* seq 3 is captured twice, 1 s apart; the log line is at 3.0 s */
+	tcp_event(&ev[2], 2, 3000000, 3, REASON_TCP_SEQ_OVER_UB);
+	/* seq 4 twice at the same time: only the engine can tell */
+	tcp_event(&ev[3], 3, 5000000, 4, REASON_TCP_ACK_OVER_UB);
+	c = corr_new(ev, 4);
+	flag(&res, REASON_TCP_SEQ_OVER_UB);
+	memset(&acc, 0, sizeof(acc));
+	tcp_pkt(&p, 0, BASE + 1000000 + 10, 1);
+	corr_offer(c, &p, &res, NULL);
+	tcp_pkt(&p, 1, BASE + 2000000 + 12, 2);
+	corr_offer(c, &p, &res, NULL);
+	tcp_pkt(&p, 2, BASE + 3000000 + 11, 3);
+	corr_offer(c, &p, &res, NULL);
+	tcp_pkt(&p, 3, BASE + 4000000 + 11, 3);
+	corr_offer(c, &p, &res, NULL);
+	tcp_pkt(&p, 4, BASE + 5000000 + 11, 4);
+	corr_offer(c, &p, &acc, NULL);			/* engine: accepted */
+	flag(&res, REASON_TCP_ACK_OVER_UB);
+	tcp_pkt(&p, 5, BASE + 5000000 + 11, 4);
+	corr_offer(c, &p, &res, NULL);			/* engine: the logged reason */
+	corr_finish(c);
+	corr_clocks(c, &ck);
+	TEST(check_uint(ck[0].pairs, ==, 2) && check_int(ck[0].offset_us, ==, BASE + 10) &&
+	     check_int(ck[0].spread_us, ==, 2),
+	     "offset: median (lower middle) of the pairs, spread");
+	TEST(check_int(corr_result(c, 2)->how, ==, CORR_TIME) &&
+	     check_uint(corr_result(c, 2)->cand->index, ==, 2) &&
+	     check_uint(corr_result(c, 2)->candidates, ==, 2),
+	     "two copies 1 s apart: the nearer in time");
+	TEST(check_int(corr_result(c, 3)->how, ==, CORR_ENGINE) &&
+	     check_uint(corr_result(c, 3)->cand->index, ==, 5),
+	     "same time: the copy the engine flagged with the logged reason");
+	corr_free(c);
+
+	/* without any unambiguous pair and without engine agreement: ambiguous */
+	tcp_event(&ev[0], 0, 1000000, 3, REASON_TCP_SEQ_OVER_UB);
+	c = corr_new(ev, 1);
+	tcp_pkt(&p, 0, BASE, 3);
+	corr_offer(c, &p, &acc, NULL);
+	tcp_pkt(&p, 1, BASE + 7, 3);
+	corr_offer(c, &p, &acc, NULL);
+	corr_finish(c);
+	TEST(check_int(corr_result(c, 0)->how, ==, CORR_NONE) &&
+	     check_str(corr_result(c, 0)->why, "2 candidates") &&
+	     check(corr_result(c, 0)->cand == NULL),
+	     "undecidable: no match, 'N candidates'");
+	corr_free(c);
+}
+
+static void
+test_caps_and_details(void)
+{
+	struct log_event ev[1];
+	struct pkt p;
+	struct ct_result res;
+	const char *texts[CT_MAX_MSGS] = { "SEQ is over upper bound 5 (over the window of the receiver)" };
+	struct corr *c;
+	const struct corr_cand *cd;
+
+	tcp_event(&ev[0], 0, 1000000, 3, REASON_TCP_SEQ_OVER_UB);
+	c = corr_new(ev, 1);
+	flag(&res, REASON_TCP_SEQ_OVER_UB);
+	snprintf(res.check, sizeof(res.check), "seq 3 > td_maxend 2");
+	res.before.valid = true;
+	res.before.state = TCP_CT_ESTABLISHED;
+	for (int i = 0; i < 20; i++) {
+		tcp_pkt(&p, (uint64_t)i, BASE + i * 1000000LL, 3);
+		corr_offer(c, &p, &res, texts);
+	}
+	corr_finish(c);
+	TEST(check_uint(corr_result(c, 0)->candidates, ==, 20) &&
+	     check_uint(corr_dropped(c), ==, 20 - CORR_CAND_PER_EVENT),
+	     "candidates beyond the per-event cap are counted, not kept");
+	corr_free(c);
+
+	c = corr_new(ev, 1);
+	tcp_pkt(&p, 9, BASE, 3);
+	corr_offer(c, &p, &res, texts);
+	corr_finish(c);
+	cd = corr_result(c, 0)->cand;
+	TEST(check(cd != NULL) && check_str(cd->detail->text[0], texts[0]) &&
+	     check_str(cd->detail->check, "seq 3 > td_maxend 2") &&
+	     check_int(cd->detail->before.state, ==, TCP_CT_ESTABLISHED) &&
+	     check_int(cd->ts_us, ==, BASE),
+	     "a candidate keeps copies of the engine's text, check and state");
+	corr_free(c);
+}
+
+static void
+test_ipv6_and_no_ports(void)
+{
+	struct log_event e;
+	struct pkt p;
+	struct ct_result res;
+	struct corr *c;
+
+	/* an IPv6 ICMPv6 event: no ports, type/code compared */
+	memset(&e, 0, sizeof(e));
+	e.path = "kern.log";
+	e.has_wall = true;
+	e.wall_us = 1000;
+	e.proto = 58;
+	e.reason = REASON_ICMPV6_BAD_CHECKSUM;
+	e.has_pkt = true;
+	e.pkt.has = NFL_SRC | NFL_DST | NFL_PROTO | NFL_LEN | NFL_FLOWLBL | NFL_ICMP;
+	e.pkt.family = 6;
+	e.pkt.src.b[0] = 0x20;
+	e.pkt.src.b[15] = 1;
+	e.pkt.dst.b[0] = 0x20;
+	e.pkt.dst.b[15] = 2;
+	e.pkt.proto = 58;
+	e.pkt.len = 104;
+	e.pkt.flowlbl = 77;
+	e.pkt.icmp_type = 128;
+	c = corr_new(&e, 1);
+	memset(&p, 0, sizeof(p));
+	p.family = 6;
+	p.src = e.pkt.src;
+	p.dst = e.pkt.dst;
+	p.proto = 58;
+	p.has_l4 = true;
+	p.ip_len = 104;
+	p.flowlabel = 77;
+	p.icmp_type = 129;	/* a reply: not it */
+	flag(&res, REASON_ICMPV6_BAD_CHECKSUM);
+	corr_offer(c, &p, &res, NULL);
+	p.icmp_type = 128;
+	p.index = 1;
+	corr_offer(c, &p, &res, NULL);
+	corr_finish(c);
+	TEST(check_int(corr_result(c, 0)->how, ==, CORR_EXACT) &&
+	     check_uint(corr_result(c, 0)->cand->index, ==, 1),
+	     "IPv6 ICMPv6 event without ports matches on type, flow label, length");
+	corr_free(c);
+}
+
+int
+main(void)
+{
+	test_fields();
+	test_exact_and_none();
+	test_time_engine_ambiguous();
+	test_caps_and_details();
+	test_ipv6_and_no_ports();
+	return tap_done();
+}
