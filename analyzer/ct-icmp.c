@@ -118,6 +118,13 @@ inner_tuple_inverted(const struct pkt *pkt, const struct pkt_inner *in, struct c
 
 	if (!in->present || in->family != pkt->family)
 		return false;
+	/* get_l4proto() on the inner header: a non-first fragment fails */
+	if (in->is_fragment && in->frag_off != 0)
+		return false;
+	/* the ports (4 bytes) or the ICMP header (8 bytes) must be there */
+	if ((has_ports(in->proto) || in->proto == IPPROTO_ICMP_NUM ||
+	     in->proto == IPPROTO_ICMPV6_NUM) && !in->has_l4)
+		return false;
 	memset(&t, 0, sizeof(t));
 	t.family = in->family;
 	t.proto = in->proto;
@@ -270,12 +277,15 @@ parse_inner6(const uint8_t *b, uint32_t len, struct pkt_inner *in)
 			return false;
 		in->sport = (uint16_t)(b[off] << 8 | b[off + 1]);
 		in->dport = (uint16_t)(b[off + 2] << 8 | b[off + 3]);
+		in->has_l4 = true;
 	} else if (nh == IPPROTO_ICMPV6_NUM) {
 		if (len - off < 8)
 			return false;
 		in->icmp_type = b[off];
 		in->icmp_code = b[off + 1];
 		in->sport = (uint16_t)(b[off + 4] << 8 | b[off + 5]);
+		in->icmp_id = in->sport;
+		in->has_l4 = true;
 	}
 	in->present = true;
 	return true;

@@ -22,59 +22,10 @@
 #define IPPROTO_UDP_NUM 17
 #define IPPROTO_UDPLITE_NUM 136
 
-/*
- * The kernel's udplite_error() passes IPPROTO_UDP (17), not IPPROTO_UDPLITE,
- * to nf_checksum_partial(), so the pseudo header it verifies carries 17.  We
- * verify what the kernel verifies.
- */
-#define UDPLITE_KERNEL_CSUM_PROTO IPPROTO_UDP_NUM
-
 static int64_t
 pkt_time_ns(const struct pkt *pkt)
 {
 	return pkt->ts_sec * 1000000000LL + (int64_t)pkt->ts_nsec;
-}
-
-/* Ones' complement sum of @len bytes (big-endian 16-bit words). */
-static uint32_t
-csum_add_bytes(uint32_t sum, const uint8_t *b, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)b[i] << 8 | b[i + 1];
-	if (i < len)
-		sum += (uint32_t)b[i] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
-/*
- * UDP-Lite checksum as nf_checksum_partial() computes it: pseudo header with
- * length L4LEN and protocol @proto, then the first @cov bytes of the L4 data.
- * Returns CSUM_UNKNOWN when those bytes were not all captured.
- */
-static enum csum_state
-udplite_csum(const struct pkt *pkt, uint32_t cov, uint8_t proto)
-{
-	uint8_t ph[8];
-	uint32_t sum = 0;
-	size_t alen = pkt->family == 6 ? 16 : 4;
-
-	if (!pkt->l4 || pkt->l4_caplen < cov)
-		return CSUM_UNKNOWN;
-	sum = csum_add_bytes(sum, pkt->src.b, alen);
-	sum = csum_add_bytes(sum, pkt->dst.b, alen);
-	ph[0] = (uint8_t)(pkt->l4_len >> 24);
-	ph[1] = (uint8_t)(pkt->l4_len >> 16);
-	ph[2] = (uint8_t)(pkt->l4_len >> 8);
-	ph[3] = (uint8_t)pkt->l4_len;
-	ph[4] = ph[5] = ph[6] = 0;
-	ph[7] = proto;
-	sum = csum_add_bytes(sum, ph, sizeof(ph));
-	sum = csum_add_bytes(sum, pkt->l4, cov);
-	return sum == 0xffff ? CSUM_OK : CSUM_BAD;
 }
 
 static int
@@ -147,9 +98,7 @@ udplite_error(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res)
 		return false;
 	/* the length field is the checksum coverage; 0 = whole datagram */
 	cov = pkt->udp_len;
-	if (cov == 0) {
-		cov = pkt->l4_len;
-	} else if (cov < UDP_HDR_LEN || cov > pkt->l4_len) {
+	if (cov != 0 && (cov < UDP_HDR_LEN || cov > pkt->l4_len)) {
 		udp_fail(res, REASON_UDPLITE_BAD_COVERAGE);
 		snprintf(res->check, sizeof(res->check),
 			 "checksum coverage %u %s (IP payload %u bytes)", cov,
@@ -161,13 +110,20 @@ udplite_error(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res)
 		udp_fail(res, REASON_UDPLITE_CHECKSUM_MISSING);
 		return true;
 	}
-	if (ct_checksum_applies(e, pkt) &&
-	    udplite_csum(pkt, cov, UDPLITE_KERNEL_CSUM_PROTO) == CSUM_BAD) {
+	/*
+	 * The kernel's udplite_error() passes IPPROTO_UDP (17) to
+	 * nf_checksum_partial(), and for IPv4 the length and protocol arguments
+	 * of csum_tcpudp_nofold() are swapped there: the decoder computes that
+	 * pseudo header into l4_csum_nf.  l4_csum is the RFC 3828 checksum.
+	 */
+	if (ct_checksum_applies(e, pkt) && pkt->l4_csum_nf == CSUM_BAD) {
 		udp_fail(res, REASON_UDPLITE_BAD_CHECKSUM);
-		if (udplite_csum(pkt, cov, IPPROTO_UDPLITE_NUM) == CSUM_OK)
+		if (pkt->l4_csum == CSUM_OK)
 			snprintf(res->check, sizeof(res->check),
-				 "checksum is right for protocol 136 but the kernel "
-				 "verifies UDP-Lite with protocol 17 in the pseudo header");
+				 "the RFC 3828 checksum (protocol 136) is right, but "
+				 "conntrack verifies UDP-Lite with protocol 17 in the "
+				 "pseudo header%s", pkt->family == 4 ?
+				 " and only the low byte of the length" : "");
 		return true;
 	}
 	return false;

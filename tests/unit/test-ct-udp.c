@@ -205,6 +205,16 @@ udplite_family(int fam)
 	tb_udp(t, fam, 136, c, s, 5000, 6000, 32, 0, 0, TC_OK, 1001, PKT_DIR_OUT);
 	TEST(accepted(run(e, t)), "IPv%d UDP-Lite: not checked on output", fam);
 
+	/* 300 bytes: IPv4 conntrack keeps only the low byte of the length in
+	 * the pseudo header (arguments swapped in nf_ip_checksum_partial) */
+	tb_udp(t, fam, 136, c, s, 5000, 6000, 292, 0, 0, TC_PROTO17, 1001, PKT_DIR_IN);
+	r = run(e, t);
+	if (fam == 4)
+		TEST(logged(r, REASON_UDPLITE_BAD_CHECKSUM),
+		     "IPv4 UDP-Lite, 300 bytes, protocol-17 full-length checksum: bad in the kernel");
+	else
+		TEST(accepted(r), "IPv6 UDP-Lite, 300 bytes, protocol-17 checksum: accepted");
+
 	/* coverage boundaries */
 	tb_udp(t, fam, 136, c, s, 5000, 6000, 32, 8, 0, TC_PROTO17, 1002, PKT_DIR_IN);
 	TEST(accepted(run(e, t)), "IPv%d UDP-Lite: coverage 8 accepted", fam);
