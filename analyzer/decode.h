@@ -146,7 +146,12 @@ struct pkt {
 	uint32_t l4_caplen;	/* bytes of l4 actually captured */
 	enum csum_state l4_csum;	/* checksum over l4_len bytes + pseudo header */
 	/*
-	 * The checksum as nf_conntrack verifies it.  Equal to l4_csum except for
+	 * The checksum as nf_conntrack verifies it: what the engine should
+	 * test.  Equal to l4_csum except in two cases, both verified in the
+	 * kernel lab.  (1) ICMP (IPv4) whose bytes sum to +0 (an all-zero
+	 * message with checksum field 0): nf_ip_checksum() also sums the IPv4
+	 * header, whose -0 makes the total -0, so conntrack accepts it
+	 * (l4_csum_nf OK, l4_csum BAD).  (2)
 	 * UDP-Lite: udplite_error() passes IPPROTO_UDP to nf_checksum_partial(),
 	 * and for IPv4 nf_ip_checksum_partial() swaps the length and protocol
 	 * arguments of csum_tcpudp_nofold(), whose u8 protocol parameter then

@@ -683,7 +683,27 @@ test_icmp(void)
 	     check(!P.inner.present) && check_uint(P.notes, ==, 0), "ICMP echo request");
 	F.b[ih + 10] ^= 1;
 	dec(DLT_EN10MB, &F, &P);
-	TEST(check_uint(P.l4_csum, ==, CSUM_BAD), "ICMP bad checksum");
+	TEST(check_uint(P.l4_csum, ==, CSUM_BAD) && check_uint(P.l4_csum_nf, ==, CSUM_BAD),
+	     "ICMP bad checksum");
+
+	/* All-zero ICMP (echo reply, checksum field 0, zero payload): the
+	 * kernel lab (6.18.44) logs no "bad hw icmp checksum" for it, as
+	 * nf_ip_checksum() sums the IPv4 header too; field 1 is logged. */
+	for (unsigned field = 0; field < 2; field++) {
+		pb_init(&F);
+		pb_eth(&F, 0x0800);
+		ip = pb_ipv4(&F, 1, A4, B4, NULL, 0);
+		ih = pb_icmp(&F, 0, 0, 0);
+		for (int i = 0; i < 16; i++)
+			pb_u8(&F, 0);
+		pb_set16(&F, ih + 2, field);
+		pb_ipv4_finish(&F, ip);
+		dec(DLT_EN10MB, &F, &P);
+		TEST(check_uint(P.l4_csum, ==, CSUM_BAD) &&
+		     check_uint(P.l4_csum_nf, ==, field == 0 ? CSUM_OK : CSUM_BAD),
+		     "all-zero ICMP, checksum field %u: l4_csum bad, l4_csum_nf %s", field,
+		     field == 0 ? "ok" : "bad");
+	}
 
 	/* dest unreachable, frag needed, MTU 1400, quoting IPv4 TCP + 8 bytes */
 	pb_init(&F);
