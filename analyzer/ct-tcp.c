@@ -372,9 +372,10 @@ tcp_in_window(const struct ct_policy *pol, struct ct_tcp_snapshot *st, int dir,
 			snd->td_end = end;
 			snd->flags |= TF_DATA_UNACKNOWLEDGED;
 			snprintf(res->check, sizeof(res->check),
-				 "seq %u > sender td_maxend %u but end %u is only %u bytes beyond "
-				 "it (<= receiver max window %u): data over the window, kept as "
-				 "sent", seq, snd->td_maxend, end, overshot, rcv->td_maxwin);
+				 "seq %u > sender td_maxend %u, but the overshoot end - td_maxend "
+				 "+ 1 = %u <= receiver max window %u: sender exceeded the window, "
+				 "td_end advanced to %u, no other update", seq, snd->td_maxend,
+				 overshot, rcv->td_maxwin, end);
 			memset(&a, 0, sizeof(a));
 			a.has = REASON_ARG_OVERSHOT;
 			a.overshot = overshot;
