@@ -431,6 +431,22 @@ read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_pol
 			goto out;
 		}
 		rep->stats.packets_tracked++;
+		if (res.verdict == CT_INVALID) {
+			rep->stats.packets_invalid++;
+			if (res.n_msgs == 0) {
+				rep->stats.packets_invalid_silent++;
+				rc = report_add_silent(rep, p, res.silent);
+				if (rc < 0) {
+					ctx_err(ctx, rc, "%s: out of memory", path);
+					goto out;
+				}
+				if (rc == 1 && rep->stats.silent_dropped == 1)
+					ctx_note(ctx, "more than %u silent INVALID packets: the rest are counted, not listed",
+						 REPORT_SILENT_MAX);
+			}
+		} else if (res.verdict == CT_IGNORE) {
+			rep->stats.packets_ignored++;
+		}
 		for (unsigned i = 0; i < res.n_msgs && i < CT_MAX_MSGS; i++) {
 			const struct ct_msg *m = &res.msgs[i];
 			enum ct_verdict v = current ? m->verdict

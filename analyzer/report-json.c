@@ -477,9 +477,13 @@ stats_obj(struct jb *b, const struct report *r)
 	set(b, o, "packets", juint(r->stats.packets));
 	set(b, o, "packets_not_ip", juint(r->stats.packets_non_ip));
 	set(b, o, "packets_tracked", juint(r->stats.packets_tracked));
+	set(b, o, "packets_invalid", juint(r->stats.packets_invalid));
+	set(b, o, "packets_invalid_silent", juint(r->stats.packets_invalid_silent));
+	set(b, o, "packets_ignored", juint(r->stats.packets_ignored));
 	set(b, o, "fragments_held", juint(r->stats.fragments_held));
 	set(b, o, "fragments_dropped", juint(r->stats.fragments_dropped));
 	set(b, o, "flagged_dropped", juint(r->stats.flagged_dropped));
+	set(b, o, "silent_dropped", juint(r->stats.silent_dropped));
 	set(b, o, "candidates_dropped", juint(r->stats.candidates_dropped));
 	return o;
 }
@@ -567,6 +571,24 @@ report_json_write(const struct report *r, FILE *out)
 	/* --- additions to the minimum contract --- */
 	put_key(&w, "clock");
 	put_value(&w, &b, clock_arr(&b, r), 1);
+	put_key(&w, "silent_packets");
+	if (r->n_silent == 0)
+		put_raw(&w, "[]");
+	for (size_t i = 0; i < r->n_silent && !w.err; i++) {
+		const struct report_silent *e = &r->silent[i];
+		json_t *o2 = json_object();
+
+		set(&b, o2, "path", jstr(e->path));
+		set(&b, o2, "index", juint(e->index));
+		set(&b, o2, "time", jtime_us(e->ts_sec * 1000000 + (int64_t)(e->ts_nsec / 1000)));
+		set(&b, o2, "proto", json_integer(e->proto));
+		set(&b, o2, "verdict", json_string("invalid"));
+		set(&b, o2, "why", jstr(e->why));
+		put_raw(&w, i ? ",\n    " : "[\n    ");
+		put_value(&w, &b, o2, 2);
+	}
+	if (r->n_silent)
+		put_raw(&w, "\n  ]");
 	put_key(&w, "stats");
 	put_value(&w, &b, stats_obj(&b, r), 1);
 	put_key(&w, "notes");

@@ -14,6 +14,9 @@
 
 #include "report.h"
 
+/* Silent INVALID packets shown in the text report (all are in the JSON). */
+#define TEXT_SILENT_MAX 20
+
 /* Print @s with control bytes shown as '?', so a hostile log cannot drive
  * the terminal. */
 static void
@@ -167,7 +170,7 @@ report_text_write(const struct report *r, FILE *out)
 			(unsigned long long)r->inputs[i].records,
 			r->inputs[i].records == 1 ? "" : "s");
 	}
-	fputs("Policy (non-default):\n", out);
+	fputs("Policy (values not from the kernel defaults):\n", out);
 	for (int k = 0; k < CT_KNOB__COUNT; k++) {
 		if (r->policy.src[k] == CT_SRC_DEFAULT)
 			continue;
@@ -182,6 +185,26 @@ report_text_write(const struct report *r, FILE *out)
 	for (size_t i = 0; i < r->n_events; i++)
 		put_event(out, &r->events[i]);
 
+	if (r->n_silent) {
+		fprintf(out, "Packets conntrack marks INVALID without any log line (%llu):\n",
+			(unsigned long long)r->stats.packets_invalid_silent);
+		for (size_t i = 0; i < r->n_silent && i < TEXT_SILENT_MAX; i++) {
+			const struct report_silent *e = &r->silent[i];
+			char t[40];
+
+			report_fmt_wall(e->ts_sec * 1000000 + (int64_t)(e->ts_nsec / 1000), t,
+					sizeof(t));
+			fputs("  ", out);
+			put_safe(out, e->path);
+			fprintf(out, " #%llu %s: ", (unsigned long long)e->index, t);
+			put_safe(out, e->why);
+			fputc('\n', out);
+		}
+		if (r->stats.packets_invalid_silent > TEXT_SILENT_MAX)
+			fprintf(out, "  ... and %llu more (all in the JSON report)\n",
+				(unsigned long long)(r->stats.packets_invalid_silent - TEXT_SILENT_MAX));
+		fputc('\n', out);
+	}
 	if (s->unlogged) {
 		fputs("Packets the kernel would log that no log line mentions:\n", out);
 		for (size_t i = 0; i < r->n_flagged; i++) {

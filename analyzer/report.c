@@ -32,6 +32,7 @@ report_release(struct report *r)
 	for (size_t i = 0; i < r->n_flagged; i++)
 		free(r->flagged[i].message);
 	free(r->flagged);
+	free(r->silent);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -122,6 +123,30 @@ report_add_flagged(struct report *r, const struct pkt *pkt, const struct ct_msg 
 			return ERR_NOMEM;
 	}
 	r->n_flagged++;
+	return 0;
+}
+
+int
+report_add_silent(struct report *r, const struct pkt *pkt, const char *why)
+{
+	struct report_silent *e;
+
+	if (r->n_silent >= REPORT_SILENT_MAX) {
+		r->stats.silent_dropped++;
+		return 1;
+	}
+	if (pkt->file_id >= r->n_captures)
+		return ERR_INTERNAL;
+	if (grow((void **)&r->silent, &r->alloc_silent, r->n_silent, sizeof(*r->silent)) < 0)
+		return ERR_NOMEM;
+	e = &r->silent[r->n_silent++];
+	e->file_id = pkt->file_id;
+	e->path = r->capture_paths[pkt->file_id];
+	e->index = pkt->index;
+	e->ts_sec = pkt->ts_sec;
+	e->ts_nsec = pkt->ts_nsec;
+	e->proto = pkt->proto;
+	e->why = why ? why : "no reason given by the engine";
 	return 0;
 }
 
@@ -267,6 +292,19 @@ cmp_flagged_out(const void *a, const void *b)
 	return (x->reason > y->reason) - (x->reason < y->reason);
 }
 
+static int
+cmp_silent(const void *a, const void *b)
+{
+	const struct report_silent *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->file_id != y->file_id)
+		return x->file_id < y->file_id ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
 /* First flagged entry of (file_id, index, reason), flagged sorted by position. */
 static struct report_flagged *
 find_flagged(struct report *r, uint32_t file_id, uint64_t index, enum reason reason)
@@ -343,6 +381,8 @@ report_finish(struct report *r, const struct log_event *events, size_t n,
 	}
 	if (r->n_flagged)
 		qsort(r->flagged, r->n_flagged, sizeof(*r->flagged), cmp_flagged_out);
+	if (r->n_silent)
+		qsort(r->silent, r->n_silent, sizeof(*r->silent), cmp_silent);
 	r->summary.flagged = r->n_flagged;
 	for (size_t i = 0; i < r->n_flagged; i++)
 		if (r->flagged[i].event < 0)

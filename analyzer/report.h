@@ -11,7 +11,8 @@
  * nothing (Suricata's output modules).
  *
  * Determinism: nothing here reads the clock or the environment; events keep
- * their id order, flagged packets are sorted by (path, index, message).
+ * their id order, flagged packets are sorted by (path, index, message),
+ * silent INVALID packets by (path, index).
  *
  * Ownership: the report owns the strings it copied (input paths, flagged
  * messages, summaries); it borrows the events, the correlator, the rules
@@ -55,6 +56,20 @@ struct report_flagged {
 	int64_t event;		/* id of the event matched to it with the same reason, -1 none */
 };
 
+/* A packet the engine finds INVALID without any log line (static reason). */
+struct report_silent {
+	uint32_t file_id;
+	const char *path;	/* borrowed from inputs */
+	uint64_t index;
+	int64_t ts_sec;
+	uint32_t ts_nsec;
+	uint8_t proto;
+	const char *why;	/* static string from the engine */
+};
+
+/* Silent INVALID packets listed at most. */
+#define REPORT_SILENT_MAX 100000u
+
 struct report_event {
 	const struct log_event *ev;	/* borrowed */
 	const struct corr_result *cr;	/* borrowed; NULL when no correlator ran */
@@ -76,9 +91,13 @@ struct report_stats {
 	uint64_t packets;		/* capture records read */
 	uint64_t packets_non_ip;	/* records without an IP view */
 	uint64_t packets_tracked;	/* packets run through the engine */
+	uint64_t packets_invalid;	/* engine verdict INVALID (logged or not) */
+	uint64_t packets_invalid_silent;	/* INVALID without a log line (res.silent) */
+	uint64_t packets_ignored;	/* engine verdict IGNORE */
 	uint64_t fragments_held;	/* fragments queued by defrag */
 	uint64_t fragments_dropped;	/* fragments the kernel would drop */
 	uint64_t flagged_dropped;	/* flagged packets beyond the cap */
+	uint64_t silent_dropped;	/* silent INVALID packets beyond the cap */
 	uint64_t candidates_dropped;	/* correlator candidates beyond its caps */
 };
 
@@ -97,6 +116,8 @@ struct report {
 	size_t n_events;
 	struct report_flagged *flagged;
 	size_t n_flagged, alloc_flagged;
+	struct report_silent *silent;	/* sorted by report_finish() */
+	size_t n_silent, alloc_silent;
 	const struct corr_clock *clocks;	/* borrowed from the correlator */
 	size_t n_clocks;
 	struct report_stats stats;
@@ -127,6 +148,12 @@ int report_add_capture(struct report *r, const char *path, uint32_t *file_id);
  */
 int report_add_flagged(struct report *r, const struct pkt *pkt, const struct ct_msg *msg,
 		       enum ct_verdict verdict, const char *message);
+
+/*
+ * Add a packet the engine marks INVALID without a log line (@why static).
+ * Returns 0, 1 when the cap was reached (counted), or ERR_NOMEM.
+ */
+int report_add_silent(struct report *r, const struct pkt *pkt, const char *why);
 
 /*
  * Compute everything derived and sort: events[0..n-1] (ids 0..n-1 in order,

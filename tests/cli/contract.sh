@@ -73,9 +73,10 @@ types /flagged_packets/0/path=string /flagged_packets/0/index=integer \
 	/flagged_packets/0/message='string|null' /flagged_packets/0/event='integer|null'
 ok $? "flagged_packets[]: required keys and types"
 
+types /silent_packets=array /clock=array /stats=object /notes=array /errors=array &&
 types /summary/events=integer /summary/matched=integer /summary/agree=integer \
 	/summary/flagged_packets=integer /summary/unlogged=integer
-ok $? "summary: the five counters"
+ok $? "summary: the five counters; additions: silent_packets, clock, stats, notes, errors"
 
 # values of the kernel-made sample (messages.md 2.9): record 0 is ARP
 is e0 "$(jget /events/0/rule) $(jget /events/0/match/index) $(jget /events/0/match/how)" \

@@ -120,6 +120,12 @@ test_model(void)
 	report_add_flagged(&r, &p, &m, CT_IGNORE, NULL);
 	corr_finish(c);
 	ctx_note(&ctx, "a note");
+	mk_pkt(&p, f0, 9);
+	report_add_silent(&r, &p, "mid-stream pickup with nf_conntrack_tcp_loose=0");
+	mk_pkt(&p, f1, 5);
+	report_add_silent(&r, &p, NULL);
+	mk_pkt(&p, f0, 1);
+	report_add_silent(&r, &p, "x");
 
 	rc = report_finish(&r, ev, 2, c, NULL, &ctx);
 	TEST(check_int(rc, ==, 0), "report_finish");
@@ -134,6 +140,10 @@ test_model(void)
 	     check_uint(r.summary.agree, ==, 1) && check_uint(r.summary.flagged, ==, 3) &&
 	     check_uint(r.summary.unlogged, ==, 2),
 	     "summary counts");
+	TEST(check_uint(r.n_silent, ==, 3) && check_str(r.silent[0].path, "a.pcap") &&
+	     check_uint(r.silent[1].index, ==, 1) && check_uint(r.silent[2].index, ==, 9) &&
+	     check_str(r.silent[0].why, "no reason given by the engine"),
+	     "silent INVALID packets sorted by path and index, with a reason");
 	TEST(check(r.events[0].agrees) && check_str(r.events[0].engine_msg, texts[0]) &&
 	     check_str(r.events[0].match_path, "b.pcap"),
 	     "event verdict: engine text for the matched packet, agreement");
@@ -149,7 +159,8 @@ test_model(void)
 	if (root) {
 		static const char *const keys[] = {
 			"schema", "tool", "kernel", "sysctl", "sysctl_source", "inputs", "events",
-			"flagged_packets", "summary", "clock", "stats", "notes", "errors",
+			"flagged_packets", "summary", "clock", "silent_packets", "stats", "notes",
+			"errors",
 		};
 		void *it = json_object_iter(root);
 		size_t k = 0;
@@ -158,7 +169,7 @@ test_model(void)
 		for (; it && k < sizeof(keys) / sizeof(keys[0]); it = json_object_iter_next(root, it), k++)
 			if (strcmp(json_object_iter_key(it), keys[k]) != 0)
 				order_ok = 0;
-		TEST(check(order_ok) && check(it == NULL) && check_uint(k, ==, 13),
+		TEST(check(order_ok) && check(it == NULL) && check_uint(k, ==, 14),
 		     "top-level keys in the fixed order");
 		TEST(check_str(json_string_value(json_object_get(
 			     json_array_get(json_object_get(root, "events"), 1), "message")),
