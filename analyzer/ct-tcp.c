@@ -474,7 +474,7 @@ tcp_error(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res)
 						   : "> TCP length of the packet");
 		return true;
 	}
-	if (ct_checksum_applies(e, pkt) && pkt->l4_csum == CSUM_BAD) {
+	if (ct_checksum_applies(e, pkt) && pkt->l4_csum_nf == CSUM_BAD) {
 		ct_result_msg(res, REASON_TCP_BAD_CHECKSUM, CT_INVALID, NULL);
 		snprintf(res->check, sizeof(res->check),
 			 "TCP checksum does not verify (checked at PRE_ROUTING with "

@@ -106,6 +106,7 @@ mk(struct tp *t, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wi
 	p->l3_hdr_len = 20;
 	p->ip_len = 20 + p->l4_len;
 	p->l4_csum = CSUM_OK;
+	p->l4_csum_nf = CSUM_OK;
 	t->buf[0] = (uint8_t)(p->sport >> 8);
 	t->buf[1] = (uint8_t)p->sport;
 	t->buf[2] = (uint8_t)(p->dport >> 8);
@@ -774,6 +775,7 @@ test_errors(void)
 	TEST(check(msg_is(&last, 0, REASON_TCP_TRUNCATED)), "doff beyond the segment: truncated");
 	mk(&t, 0, F_S, 1000, 0, 100, 0, O_NONE, 0, 0);
 	t.p.l4_csum = CSUM_BAD;
+	t.p.l4_csum_nf = CSUM_BAD;
 	ct_engine_packet(e, &t.p, &last);
 	TEST(check(msg_is(&last, 0, REASON_TCP_BAD_CHECKSUM)), "bad checksum at PRE_ROUTING");
 	t.p.dir = PKT_DIR_OUT;
@@ -784,6 +786,7 @@ test_errors(void)
 	e = engine(no_checksum);
 	mk(&t, 0, F_S, 1000, 0, 100, 0, O_NONE, 0, 0);
 	t.p.l4_csum = CSUM_BAD;
+	t.p.l4_csum_nf = CSUM_BAD;
 	ct_engine_packet(e, &t.p, &last);
 	TEST(check_uint(last.n_msgs, ==, 0), "nf_conntrack_checksum=0: not checked");
 	mk(&t, 0, F_S, 1000, 0, 100, 0, O_NONE, 0, 0);
