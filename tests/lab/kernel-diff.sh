@@ -8,7 +8,9 @@
 #    (RST+SYN -> "invalid tcp flag combination", UDP bad checksum over IPv4
 #    and IPv6 -> "bad checksum", a flow whose SYN had TTL 1 stays tracked),
 #    with exact record indexes (a non-IP record is counted); a larger
-#    perturbed capture is replayed twice and must give identical results.
+#    perturbed capture is replayed twice and must give identical results;
+#    with --timing original a short established timeout expires two
+#    connections (their late FINs log "invalid new"), back to back not.
 # 2. The engine: every tests/lab/scenarios/*.pcap (with its NAME.sysctl
 #    sidecar) and seeded perturbed variants of real and synthetic flows go
 #    through the kernel (replay.sh) and through `$CTEXPLAIN --format json`;
@@ -116,6 +118,21 @@ else
 	diff "$work/det1/kernel.tsv" "$work/det2/kernel.tsv" 2>&1 | head -20 | diag
 fi
 
+# Timing: with the original gaps conntrack entries expire (short timeout in
+# the sidecar), back to back they do not.
+"$PERTURB" --make timeout "$work/timeout.pcap" || exit 1
+printf 'net.netfilter.nf_conntrack_tcp_timeout_established = 1\nnet.netfilter.nf_conntrack_tcp_loose = 0\n' \
+	> "$work/timeout.sysctl"
+printf '10\t6\tinvalid new\n11\t6\tinvalid new\n' > "$work/timeout.expect"
+if replay --timing original --sysctl-file "$work/timeout.sysctl" "$work/timeout.pcap" "$work/to-orig" &&
+   replay --sysctl-file "$work/timeout.sysctl" "$work/timeout.pcap" "$work/to-fast" &&
+   cmp -s "$work/timeout.expect" "$work/to-orig/kernel.tsv" && [ ! -s "$work/to-fast/kernel.tsv" ]; then
+	ok "timing: original gaps expire the entries (FIN -> invalid new at 10, 11), back to back they do not"
+else
+	notok "timing: original vs back to back"
+	cat "$work/to-orig/kernel.tsv" "$work/to-fast/kernel.tsv" 2>&1 | diag
+fi
+
 # ---- 2. the engine --------------------------------------------------------------
 engine_ok=
 if [ -x "$ctexplain" ] &&
@@ -125,8 +142,12 @@ if [ -x "$ctexplain" ] &&
 fi
 reason="ctexplain JSON report not available yet"
 
-# Work list: NAME<TAB>PCAP<TAB>SYSCTLFILE
+# Work list: TITLE<TAB>PCAP<TAB>SYSCTLFILE[<TAB>DIR already replayed]
 : > "$work/list"
+printf 'timeout, original timing\t%s\t%s\t%s\n' "$work/timeout.pcap" "$work/timeout.sysctl" \
+	"$work/to-orig" >> "$work/list"
+printf 'timeout, back to back\t%s\t%s\t%s\n' "$work/timeout.pcap" "$work/timeout.sysctl" \
+	"$work/to-fast" >> "$work/list"
 for p in "$labdir"/scenarios/*.pcap; do
 	[ -e "$p" ] || continue
 	name=$(basename "$p" .pcap)
@@ -163,12 +184,14 @@ tot_fl=0
 tot_d=0
 kver=$(uname -r)
 i=0
-while IFS=$'\t' read -r title pcap sc; do
+while IFS=$'\t' read -r title pcap sc done_dir; do
 	i=$((i + 1))
 	out=$work/run$i
 	scargs=()
 	[ -n "$sc" ] && scargs=(--sysctl-file "$sc")
-	if ! replay ${scargs[@]+"${scargs[@]}"} "$pcap" "$out"; then
+	if [ -n "${done_dir:-}" ] && [ -s "$done_dir/meta.json" ]; then
+		out=$done_dir
+	elif ! replay ${scargs[@]+"${scargs[@]}"} "$pcap" "$out"; then
 		notok "$title: kernel replay failed"
 		continue
 	fi

@@ -5,7 +5,7 @@
  *
  *   perturb [--seed N] [--variants K] [--rate R] IN.pcap OUT.pcap
  *   perturb --make flows [--seed N] [--flows F] OUT.pcap
- *   perturb --make selftest OUT.pcap
+ *   perturb --make selftest|timeout OUT.pcap
  *
  * Mutation mode writes K variants of the flows of IN, one after the other.
  * Variant v gets its own addresses and ports (IPv4: last octet, IPv6: bytes
@@ -27,7 +27,8 @@
  * `--make flows` synthesises F plain TCP and UDP flows (IPv4 and IPv6) with
  * handshakes, data both ways, window scaling, FIN or RST endings: a base for
  * mutation that needs no namespaces.  `--make selftest` writes the small
- * capture the lab's own test checks exact kernel lines against.
+ * capture the lab's own test checks exact kernel lines against, `--make
+ * timeout` one for conntrack expiry with the original timing.
  *
  * Test tooling, not part of ctexplain.
  */
@@ -998,6 +999,51 @@ make_selftest(const char *out)
 	return 0;
 }
 
+/*
+ * Expiry test capture (replay with --timing original and
+ * nf_conntrack_tcp_timeout_established=1, nf_conntrack_tcp_loose=0):
+ * records 0-4 an IPv4 and 5-9 an IPv6 connection (handshake, data, ACK),
+ * then 2.5 s later a FIN on both (records 10, 11): the kernel has expired the
+ * entries by then, so both are new FIN packets -> "invalid new" (a plain ACK
+ * would be dropped silently with tcp_loose=0).
+ * Replayed back to back, nothing is logged.
+ */
+static int
+make_timeout(const char *out)
+{
+	struct gen g = { .sec = 1795000000, .nsec = 0, .ipid = 1 };
+	uint8_t l4[256], a[2][16], b[2][16];
+	uint32_t l;
+	int fam, k;
+
+	addr_of(4, 10, 0, a[0]);
+	addr_of(4, 10, 1, b[0]);
+	addr_of(6, 10, 0, a[1]);
+	addr_of(6, 11, 1, b[1]);
+	w_open(&g.w, out);
+	for (k = 0; k < 2; k++) {
+		fam = k ? 6 : 4;
+		l = gen_tcp(l4, 41000, 443, 100, 0, 0x02, 64240, 7, 0);
+		gen_emit(&g, fam, a[k], b[k], 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 443, 41000, 900, 101, 0x12, 65160, 7, 0);
+		gen_emit(&g, fam, b[k], a[k], 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 41000, 443, 101, 901, 0x10, 502, -1, 0);
+		gen_emit(&g, fam, a[k], b[k], 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 41000, 443, 101, 901, 0x18, 502, -1, 50);
+		gen_emit(&g, fam, a[k], b[k], 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 443, 41000, 901, 151, 0x10, 510, -1, 0);
+		gen_emit(&g, fam, b[k], a[k], 6, 64, l4, l, 0);
+	}
+	gen_tick(&g, 2500000);
+	for (k = 0; k < 2; k++) {
+		fam = k ? 6 : 4;
+		l = gen_tcp(l4, 41000, 443, 151, 901, 0x11, 502, -1, 0);
+		gen_emit(&g, fam, a[k], b[k], 6, 64, l4, l, 0);
+	}
+	w_close(&g.w);
+	return 0;
+}
+
 static bool
 parse_num(const char *s, uint64_t max, uint64_t *out)
 {
@@ -1022,7 +1068,7 @@ usage(int st)
 	fprintf(st ? stderr : stdout,
 		"usage: perturb [--seed N] [--variants K] [--rate PERCENT] IN.pcap OUT.pcap\n"
 		"       perturb --make flows [--seed N] [--flows F] OUT.pcap\n"
-		"       perturb --make selftest OUT.pcap\n");
+		"       perturb --make selftest|timeout OUT.pcap\n");
 	exit(st);
 }
 
@@ -1066,6 +1112,8 @@ main(int argc, char **argv)
 			return make_flows(pos[0], seed, (unsigned)nflows);
 		if (strcmp(make, "selftest") == 0)
 			return make_selftest(pos[0]);
+		if (strcmp(make, "timeout") == 0)
+			return make_timeout(pos[0]);
 		usage(2);
 	}
 	if (npos != 2)
