@@ -29,6 +29,7 @@
 
 LAB_LOCK=/run/ctlab-nf_log_all_netns.lock
 LAB_REFDIR=/run/ctlab-nf_log_all_netns.d
+LAB_NSDIR=/run/ctlab-netns.d
 LAB_MARKER_ETHERTYPE=0x88b5
 LAB_ALLNETNS=/proc/sys/net/netfilter/nf_log_all_netns
 
@@ -100,12 +101,32 @@ lab_allnetns_put()
 	) 9>"$LAB_LOCK"
 }
 
+# Delete namespaces left behind by labs whose process died (SIGKILL...):
+# each lab registers "$LAB_NSDIR/ID" holding its owner PID.
+lab_prune_stale()
+{
+	local f id pid ns
+	[ -d "$LAB_NSDIR" ] || return 0
+	for f in "$LAB_NSDIR"/*; do
+		[ -f "$f" ] || continue
+		id=${f##*/}
+		pid=$(cat "$f" 2>/dev/null)
+		case $pid in ''|*[!0-9]*) continue ;; esac
+		kill -0 "$pid" 2>/dev/null && continue
+		for ns in "ctlab-inj-$id" "ctlab-fw-$id" "ctlab-snk-$id"; do
+			ip netns del "$ns" 2>/dev/null
+		done
+		rm -f "$f"
+	done
+}
+
 lab_teardown()
 {
 	local ns
 	for ns in $LAB_NAMESPACES; do
 		ip netns del "$ns" 2>/dev/null
 	done
+	[ -n "${LAB_ID:-}" ] && rm -f "$LAB_NSDIR/$LAB_ID"
 	LAB_NAMESPACES=
 	if [ -n "$LAB_ALLNETNS_HELD" ]; then
 		lab_allnetns_put
@@ -174,6 +195,8 @@ lab_setup()
 	LAB_SYSCTLS=
 	LAB_NAMESPACES=
 
+	lab_prune_stale
+	mkdir -p "$LAB_NSDIR" && echo "$LAB_OWNER" > "$LAB_NSDIR/$LAB_ID" || return 1
 	lab_allnetns_get || return 1
 	LAB_ALLNETNS_HELD=1
 
