@@ -254,57 +254,101 @@ side_next(struct pcapng_side *ng, const struct pcap_pkthdr *h,
 	}
 }
 
-int
-pcapsrc_open(struct run_ctx *ctx, const char *path, struct pcapsrc **out)
+/*
+ * Common part of the two open functions: @magic (@got bytes) is the start
+ * of the input named @name; @fp is positioned at its start and goes to
+ * libpcap, @side (pcapng only, else NULL) to the side reader.  Takes both
+ * streams: they are closed on failure.
+ */
+static int
+open_streams(struct run_ctx *ctx, const char *name, const uint8_t *magic, size_t got,
+	     FILE *fp, FILE *side, struct pcapsrc **out)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcapsrc *src = NULL;
-	uint8_t magic[4];
-	size_t got;
-	FILE *f;
 	int ret;
+
+	if (got == 0) {
+		ret = ctx_err(ctx, ERR_INPUT, "%s: empty file, not a capture", name);
+		goto err;
+	}
+	if (!pcapsrc_sniff(magic, got)) {
+		ret = ctx_err(ctx, ERR_INPUT, "%s: not a pcap or pcapng file", name);
+		goto err;
+	}
+	src = xcalloc(1, sizeof(*src));
+	if (!src || !(src->path = xstrndup(name, strlen(name)))) {
+		ret = ctx_err(ctx, ERR_NOMEM, "%s: out of memory", name);
+		goto err;
+	}
+	src->ctx = ctx;
+	src->format = sniff_format(magic, got);
+	errbuf[0] = '\0';
+	/* On failure libpcap leaves @fp to us; on success pcap_close() closes it. */
+	src->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
+							  errbuf);
+	if (!src->p) {
+		ret = ctx_err(ctx, ERR_INPUT, "%s: %s", name,
+			      errbuf[0] ? errbuf : "cannot be read by libpcap");
+		goto err;
+	}
+	fp = NULL;
+	if (strcmp(src->format, "pcapng") == 0 && side) {
+		src->ng.f = side;
+		side = NULL;
+	}
+	if (side)
+		fclose(side);
+	*out = src;
+	return 0;
+err:
+	if (fp)
+		fclose(fp);
+	if (side)
+		fclose(side);
+	pcapsrc_free(src);
+	return ret;
+}
+
+int
+pcapsrc_open(struct run_ctx *ctx, const char *path, struct pcapsrc **out)
+{
+	uint8_t magic[4];
+	FILE *f, *side = NULL;
+	size_t got;
 
 	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f)
 		return ctx_err(ctx, ERR_INPUT, "%s: %s", path, strerror(errno));
 	got = fread(magic, 1, sizeof(magic), f);
-	if (got == 0) {
-		ret = ctx_err(ctx, ERR_INPUT, "%s: empty file, not a capture", path);
-		goto err;
-	}
-	if (!pcapsrc_sniff(magic, got)) {
-		ret = ctx_err(ctx, ERR_INPUT, "%s: not a pcap or pcapng file", path);
-		goto err;
-	}
-	src = xcalloc(1, sizeof(*src));
-	if (!src || !(src->path = xstrndup(path, strlen(path)))) {
-		ret = ctx_err(ctx, ERR_NOMEM, "%s: out of memory", path);
-		goto err;
-	}
-	src->ctx = ctx;
-	src->format = sniff_format(magic, got);
-	errbuf[0] = '\0';
-	src->p = pcap_open_offline_with_tstamp_precision(path,
-			PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (!src->p) {
-		ret = ctx_err(ctx, ERR_INPUT, "%s: %s", path,
-			      errbuf[0] ? errbuf : "cannot be read by libpcap");
-		goto err;
-	}
-	if (strcmp(src->format, "pcapng") == 0 && fseek(f, 0, SEEK_SET) == 0) {
-		src->ng.f = f;		/* the side reader keeps the stream */
-		f = NULL;
-	}
-	if (f)
+	if (fseek(f, 0, SEEK_SET) != 0) {
 		fclose(f);
-	*out = src;
-	return 0;
-err:
-	if (f)
-		fclose(f);
-	pcapsrc_free(src);
-	return ret;
+		return ctx_err(ctx, ERR_INPUT, "%s: cannot seek: %s", path, strerror(errno));
+	}
+	/* The pcapng side reader walks the file on its own stream (a failure
+	 * to open it only costs the direction flags). */
+	if (pcapsrc_sniff(magic, got) && strcmp(sniff_format(magic, got), "pcapng") == 0)
+		side = fopen(path, "rb");
+	return open_streams(ctx, path, magic, got, f, side, out);
+}
+
+int
+pcapsrc_open_mem(struct run_ctx *ctx, const char *name, const uint8_t *buf, size_t len,
+		 struct pcapsrc **out)
+{
+	FILE *f, *side = NULL;
+
+	*out = NULL;
+	if (len == 0 || !buf)
+		return open_streams(ctx, name, buf, 0, NULL, NULL, out);
+	/* fmemopen() in read mode never writes to the buffer. */
+	f = fmemopen((void *)buf, len, "rb");
+	if (!f)
+		return ctx_err(ctx, ERR_NOMEM, "%s: fmemopen: %s", name, strerror(errno));
+	if (pcapsrc_sniff(buf, len) && strcmp(sniff_format(buf, len), "pcapng") == 0)
+		side = fmemopen((void *)buf, len, "rb");
+	return open_streams(ctx, name, buf, len < 4 ? len : 4, f, side, out);
 }
 
 int

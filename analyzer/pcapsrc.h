@@ -35,6 +35,14 @@ bool pcapsrc_sniff(const uint8_t *buf, size_t len);
 int pcapsrc_open(struct run_ctx *ctx, const char *path, struct pcapsrc **out);
 
 /*
+ * Open a capture held in memory (@len bytes at @buf, named @name in
+ * messages): the same reader, for fuzz targets and tests.  @buf must stay
+ * valid and unchanged until pcapsrc_free().
+ */
+int pcapsrc_open_mem(struct run_ctx *ctx, const char *name, const uint8_t *buf, size_t len,
+		     struct pcapsrc **out);
+
+/*
  * Next record: 1 and *rec filled, 0 at a clean end of file, negative enum err
  * when the file is truncated or corrupt (recorded in ctx as
  * "PATH: record N: ..."); records before it were returned normally.

@@ -67,17 +67,49 @@ struct readout {
 	char err[512];
 };
 
+static uint8_t *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *b = NULL;
+	long n;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+		b = malloc((size_t)n + 1);
+		if (b && fread(b, 1, (size_t)n, f) == (size_t)n)
+			*len = (size_t)n;
+	}
+	fclose(f);
+	return b;
+}
+
+/* Read through pcapsrc_open() (@mem false) or pcapsrc_open_mem(). */
 static void
-read_all(const char *path, struct readout *o)
+read_any(const char *path, struct readout *o, bool mem)
 {
 	struct run_ctx ctx;
 	struct pcapsrc *src = NULL;
 	struct pcap_rec r;
+	uint8_t *buf = NULL;
+	size_t len = 0;
 	int rc;
 
 	memset(o, 0, sizeof(*o));
 	ctx_init(&ctx);
-	rc = pcapsrc_open(&ctx, path, &src);
+	if (mem) {
+		buf = slurp(path, &len);
+		if (!buf) {
+			o->rc = 97;
+			ctx_release(&ctx);
+			return;
+		}
+		rc = pcapsrc_open_mem(&ctx, path, buf, len, &src);
+	} else {
+		rc = pcapsrc_open(&ctx, path, &src);
+	}
 	if (rc < 0) {
 		o->rc = rc;
 		goto out;
@@ -108,9 +140,46 @@ out:
 		snprintf(o->err, sizeof(o->err), "%s", ctx.errors.v[0].text);
 	pcapsrc_free(src);
 	ctx_release(&ctx);
+	free(buf);
 }
 
-static struct readout R;
+static void
+read_all(const char *path, struct readout *o)
+{
+	read_any(path, o, false);
+}
+
+static struct readout R, R2;
+
+/* Every fixture gives the same records, directions and errors from memory. */
+static void
+test_mem(void)
+{
+	static const char *names[] = {
+		"epb-flags.pcapng", "epb-flags-be.pcapng", "sll.pcap", "sll2.pcap",
+		"null.pcap", "raw.pcap", "vlan.pcap", "qinq.pcap", "nsec.pcap",
+		"big-endian.pcap", "truncated.pcap", "bad-caplen.pcap",
+		"corrupt-block.pcapng", "empty.pcap", "not-a-capture.txt",
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		read_any(fix(names[i]), &R, false);
+		read_any(fix(names[i]), &R2, true);
+		if (R.rc != R2.rc || R.n != R2.n || strcmp(R.err, R2.err) != 0 ||
+		    strcmp(R.format, R2.format) != 0) {
+			tap_diag("%s: file rc %d n %u '%s', memory rc %d n %u '%s'", names[i],
+				 R.rc, R.n, R.err, R2.rc, R2.n, R2.err);
+			bad++;
+			continue;
+		}
+		for (unsigned k = 0; k < R.n && k < 16; k++)
+			if (R.rec[k].dir != R2.rec[k].dir || R.rec[k].ts_nsec != R2.rec[k].ts_nsec ||
+			    R.pkt[k].sport != R2.pkt[k].sport)
+				bad++;
+	}
+	TEST(check_int(bad, ==, 0), "pcapsrc_open_mem reads every fixture like pcapsrc_open");
+}
 
 static void
 test_fixtures_in_sync(void)
@@ -325,7 +394,8 @@ test_pcap_dump(void)
 
 /* Damaged pcapng and pcap files (deterministic byte changes and cuts):
  * libpcap and the pcapng side reader must end cleanly or with ERR_INPUT,
- * never crash (ASan), never return more records than the bytes can hold. */
+ * never crash (ASan), never return more records than the bytes can hold,
+ * and read the same from memory as from the file. */
 static uint32_t rng = 0x12345678u;
 
 static uint32_t
@@ -372,6 +442,9 @@ test_damaged(void)
 			continue;
 		}
 		read_all(path, &R);
+		read_any(path, &R2, true);
+		if (R2.rc != R.rc || R2.n != R.n || strcmp(R.err, R2.err) != 0)
+			bad++;
 		if (R.rc == 0)
 			clean++;
 		else if (R.rc == ERR_INPUT)
@@ -426,6 +499,7 @@ main(void)
 	test_errors();
 	test_sniff();
 	test_pcap_dump();
+	test_mem();
 	test_damaged();
 	cleanup();
 	return tap_done();
