@@ -144,7 +144,7 @@ check_PROGRAMS += %D%/tools/json-get %D%/unit/test-correlate %D%/unit/test-repor
 %C%_unit_test_report_LDADD = $(LDADD_TEST)
 TESTS += %D%/unit/test-correlate %D%/unit/test-report
 CLI_TESTS = %D%/cli/options.sh %D%/cli/inputs.sh %D%/cli/errors.sh \
-	%D%/cli/contract.sh %D%/cli/determinism.sh
+	%D%/cli/contract.sh %D%/cli/determinism.sh %D%/cli/golden.sh
 TESTS += $(CLI_TESTS) %D%/golden/run-golden.sh
 dist_check_SCRIPTS += $(CLI_TESTS) %D%/cli/cli-lib.sh \
 	%D%/golden/run-golden.sh %D%/golden/update.sh
