@@ -27,6 +27,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,11 +44,15 @@
 #define PEER_MAX 65536u		/* sources remembered for ipfrag_max_dist */
 
 struct frag {
-	struct frag *next;	/* sorted by offset */
 	uint32_t off, end;	/* [off, end) in the datagram payload */
 	uint32_t cap;		/* bytes of data captured (<= end - off) */
-	uint32_t run;		/* offset of the first fragment of its run */
 	uint8_t data[];
+};
+
+/* A run: fragments appended back to back at the tail (the kernel's rbtree
+ * node with frag_run_len); duplicates are judged against whole runs. */
+struct run {
+	uint32_t start, end;
 };
 
 struct fq {
@@ -62,7 +67,11 @@ struct fq {
 	uint8_t ecn;			/* IPFRAG_ECN_* bits seen */
 	uint32_t max_size, max_df_size;	/* IPv4: largest fragment, with DF */
 	uint32_t rid;			/* IPv4: peer counter at the last fragment */
-	struct frag *frags, *tail;	/* tail: fragments_tail */
+	/* fragments sorted by offset (they never overlap), so the last one is
+	 * the kernel's fragments_tail; runs sorted, the last one holds it */
+	struct frag **v;
+	struct run *runs;
+	uint32_t n, nruns, alloc;
 	uint8_t *hdr;			/* first fragment's header (IPv4 ihl bytes;
 					 * IPv6 up to the fragment header) */
 	uint32_t hdr_len, nhoff;	/* IPv6: offset of the next-header byte to patch */
@@ -173,15 +182,13 @@ list_append(struct defrag *d, struct fq *q)
 static void
 fq_purge_frags(struct defrag *d, struct fq *q)
 {
-	struct frag *f = q->frags;
-
-	while (f) {
-		struct frag *n = f->next;
-
-		free(f);
-		f = n;
-	}
-	q->frags = q->tail = NULL;
+	for (uint32_t i = 0; i < q->n; i++)
+		free(q->v[i]);
+	free(q->v);
+	free(q->runs);
+	q->v = NULL;
+	q->runs = NULL;
+	q->n = q->nruns = q->alloc = 0;
 	d->mem[fam_idx(q->family)] -= q->mem - QUEUE_OVERHEAD;
 	q->mem = QUEUE_OVERHEAD;
 	free(q->hdr);
@@ -209,11 +216,7 @@ fq_kill(struct defrag *d, struct fq *q)
 static unsigned
 fq_count_frags(const struct fq *q)
 {
-	unsigned n = 0;
-
-	for (const struct frag *f = q->frags; f; f = f->next)
-		n++;
-	return n;
+	return q->n;
 }
 
 /* Queues whose timer fired by capture time @now (ip_expire / nf_ct_frag6_expire). */
@@ -291,49 +294,120 @@ too_far(struct defrag *d, struct fq *q)
 	start = q->rid;
 	end = ++pr->rid;
 	q->rid = end;
-	return q->tail && end - start > MAX_DIST;
+	return q->n > 0 && end - start > MAX_DIST;
 }
 
-enum ins { INS_OK, INS_DUP, INS_OVERLAP };
+enum ins { INS_OK, INS_DUP, INS_OVERLAP, INS_NOMEM };
 
-/* inet_frag_queue_insert(): runs are chains appended at the tail. */
+/* Index of the first element whose key (at byte @koff of @esize-byte
+ * elements) is greater than @key. */
+static uint32_t
+upper_bound(const void *base, uint32_t n, size_t esize, size_t koff, uint32_t key)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		uint32_t k;
+
+		memcpy(&k, (const uint8_t *)base + mid * esize + koff, sizeof(k));
+		if (k > key)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Index of the first fragment starting after @off. */
+static uint32_t
+upper_bound_frag(const struct fq *q, uint32_t off)
+{
+	uint32_t lo = 0, hi = q->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (q->v[mid]->off > off)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static int
+fq_grow(struct fq *q)
+{
+	uint32_t na;
+	struct frag **nv;
+	struct run *nr;
+
+	if (q->n < q->alloc && q->nruns < q->alloc)
+		return 0;
+	na = q->alloc ? q->alloc * 2 : 8;
+	nv = realloc(q->v, na * sizeof(*nv));
+	if (!nv)
+		return -1;
+	q->v = nv;
+	nr = realloc(q->runs, na * sizeof(*nr));
+	if (!nr)
+		return -1;
+	q->runs = nr;
+	q->alloc = na;
+	return 0;
+}
+
+/*
+ * inet_frag_queue_insert(): a fragment past the tail starts or extends the
+ * last run (overlapping the tail: OVERLAP); any other one is looked up among
+ * the runs: inside one run it is a duplicate, touching one it overlaps,
+ * else it becomes a run of its own.  O(log n) plus an array insert.
+ */
 static enum ins
 queue_insert(struct fq *q, struct frag *nf)
 {
-	struct frag **pp;
+	uint32_t i;
 
-	if (!q->tail) {
-		nf->run = nf->off;
-	} else if (q->tail->end < nf->end) {
-		if (nf->off < q->tail->end)
-			return INS_OVERLAP;
-		nf->run = nf->off == q->tail->end ? q->tail->run : nf->off;
-	} else {
-		/* look for a run intersecting [off, end) */
-		for (struct frag *f = q->frags; f; ) {
-			uint32_t rs = f->run, re = f->end;
-			struct frag *g = f->next;
-
-			while (g && g->run == rs) {
-				re = g->end;
-				g = g->next;
-			}
-			if (rs < nf->end && nf->off < re) {
-				if (nf->off >= rs && nf->end <= re)
-					return INS_DUP;
-				return INS_OVERLAP;
-			}
-			f = g;
-		}
-		nf->run = nf->off;
+	if (fq_grow(q) < 0)
+		return INS_NOMEM;
+	if (q->n == 0) {
+		q->v[0] = nf;
+		q->runs[0].start = nf->off;
+		q->runs[0].end = nf->end;
+		q->n = q->nruns = 1;
+		return INS_OK;
 	}
-	pp = &q->frags;
-	while (*pp && (*pp)->off < nf->off)
-		pp = &(*pp)->next;
-	nf->next = *pp;
-	*pp = nf;
-	if (q->tail == NULL || q->tail->end < nf->end)
-		q->tail = nf;
+	if (q->v[q->n - 1]->end < nf->end) {
+		uint32_t tail_end = q->v[q->n - 1]->end;
+
+		if (nf->off < tail_end)
+			return INS_OVERLAP;
+		q->v[q->n++] = nf;
+		if (nf->off == tail_end) {
+			q->runs[q->nruns - 1].end = nf->end;
+		} else {
+			q->runs[q->nruns].start = nf->off;
+			q->runs[q->nruns].end = nf->end;
+			q->nruns++;
+		}
+		return INS_OK;
+	}
+	/* the first run ending after off: runs are disjoint and sorted */
+	i = upper_bound(q->runs, q->nruns, sizeof(struct run), offsetof(struct run, end), nf->off);
+	if (i < q->nruns && q->runs[i].start < nf->end) {
+		if (nf->off >= q->runs[i].start && nf->end <= q->runs[i].end)
+			return INS_DUP;
+		return INS_OVERLAP;
+	}
+	memmove(&q->runs[i + 1], &q->runs[i], (q->nruns - i) * sizeof(q->runs[0]));
+	q->runs[i].start = nf->off;
+	q->runs[i].end = nf->end;
+	q->nruns++;
+	i = upper_bound_frag(q, nf->off);
+	memmove(&q->v[i + 1], &q->v[i], (q->n - i) * sizeof(q->v[0]));
+	q->v[i] = nf;
+	q->n++;
 	return INS_OK;
 }
 
@@ -403,7 +477,9 @@ reassemble(struct defrag *d, struct fq *q, const struct pkt *in, const struct pk
 	d->out_buf = buf;
 	memcpy(buf, q->hdr, q->hdr_len);
 	caplen = q->hdr_len;
-	for (struct frag *f = q->frags; f; f = f->next) {
+	for (uint32_t i = 0; i < q->n; i++) {
+		const struct frag *f = q->v[i];
+
 		memcpy(buf + q->hdr_len + f->off, f->data, f->cap);
 		if (f->cap < f->end - f->off) {
 			memset(buf + q->hdr_len + f->off + f->cap, 0, f->end - f->off - f->cap);
@@ -537,6 +613,11 @@ queue_fragment(struct defrag *d, struct fq *q, const struct pkt *in, uint32_t of
 		d->st.dropped++;
 		*why = "duplicate fragment: ignored";
 		return DEFRAG_DROP;
+	}
+	if (r == INS_NOMEM) {
+		free(nf);
+		*why = "out of memory queueing a fragment";
+		goto discard;
 	}
 	if (r == INS_OVERLAP) {
 		free(nf);
