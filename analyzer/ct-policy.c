@@ -25,7 +25,7 @@ static const struct {
 #undef X
 };
 
-/* Full names, built once per call site need: kept static and constant. */
+/* Full sysctl names ("net.netfilter." + name), for ct_policy_name(). */
 static const char *const full_names[CT_KNOB__COUNT] = {
 #define X(id, n, d, lo, hi) [CT_KNOB_##id] = "net.netfilter." n,
 	CT_KNOBS(X)
@@ -322,15 +322,16 @@ ct_policy_load_sysctl(struct run_ctx *ctx, struct ct_policy *p, const char *path
 			goto next;	/* not a knob we model */
 		q = vs;
 		if (sp_dec(&q, ve, INT64_MAX, &v) < 0 || q != ve) {
-			ret = ctx_err(ctx, ERR_INPUT, "%s: line %llu: %s: value \"%.*s\" is not a number",
-				      path, (unsigned long long)lineno, knobs[k].name,
+			ret = ctx_err(ctx, ERR_INPUT,
+				      "%s: line %llu: %s: value \"%.*s\" is not a number", path,
+				      (unsigned long long)lineno, knobs[k].name,
 				      (int)(ve - vs > 40 ? 40 : ve - vs), vs);
 			goto next;
 		}
 		if (ct_policy_set(p, (enum ct_knob)k, (int64_t)v, CT_SRC_SYSCTL) < 0)
-			ret = ctx_err(ctx, ERR_INPUT, "%s: line %llu: %s = %llu out of range %lld..%lld",
-				      path, (unsigned long long)lineno, knobs[k].name,
-				      (unsigned long long)v, (long long)knobs[k].min,
+			ret = ctx_err(ctx, ERR_INPUT,
+				      "%s: line %llu: %s = %llu out of range %lld..%lld", path,
+				      (unsigned long long)lineno, knobs[k].name, (unsigned long long)v, (long long)knobs[k].min,
 				      (long long)knobs[k].max);
 next:
 		s = nl ? nl + 1 : end;
