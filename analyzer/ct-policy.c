@@ -331,8 +331,8 @@ ct_policy_load_sysctl(struct run_ctx *ctx, struct ct_policy *p, const char *path
 		if (ct_policy_set(p, (enum ct_knob)k, (int64_t)v, CT_SRC_SYSCTL) < 0)
 			ret = ctx_err(ctx, ERR_INPUT,
 				      "%s: line %llu: %s = %llu out of range %lld..%lld", path,
-				      (unsigned long long)lineno, knobs[k].name, (unsigned long long)v, (long long)knobs[k].min,
-				      (long long)knobs[k].max);
+				      (unsigned long long)lineno, knobs[k].name, (unsigned long long)v,
+				      (long long)knobs[k].min, (long long)knobs[k].max);
 next:
 		s = nl ? nl + 1 : end;
 	}
