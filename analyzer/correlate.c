@@ -471,6 +471,30 @@ estimate_clocks(struct corr *c)
 }
 
 
+/* The only candidate left in @live, or NULL. */
+static const struct corr_cand *
+only(const struct ev_state *s, uint32_t live)
+{
+	const struct corr_cand *one = NULL;
+
+	for (uint32_t j = 0; j < s->n_cand; j++) {
+		if (!(live & (1u << j)))
+			continue;
+		if (one)
+			return NULL;
+		one = &s->cand[j];
+	}
+	return one;
+}
+
+/*
+ * Narrow the candidates down, each step only when it leaves at least one:
+ * time (those within the clock tolerance of the nearest), then TTL (the
+ * logged TTL, not a copy from another hop), then engine agreement (flagged
+ * with the logged reason).  The first step that leaves exactly one decides.
+ * Without an estimated clock the time step is skipped; TTL and engine steps
+ * need every candidate kept (none dropped by the cap).
+ */
 static void
 decide(struct corr *c, size_t i)
 {
@@ -478,8 +502,8 @@ decide(struct corr *c, size_t i)
 	struct ev_state *s = &c->st[i];
 	struct corr_result *r = &s->res;
 	const struct corr_clock *ck = &c->clocks[s->clock];
-	uint32_t n_agree = 0, near_agree = 0;
-	const struct corr_cand *agree_one = NULL, *near_one = NULL;
+	uint32_t live = 0, sub;
+	const struct corr_cand *one;
 	int64_t t;
 
 	r->how = CORR_NONE;
@@ -498,56 +522,56 @@ decide(struct corr *c, size_t i)
 		r->cand = &s->cand[0];
 		return;
 	}
-	for (uint32_t j = 0; j < s->n_cand; j++) {
-		if (agrees(e, &s->cand[j])) {
-			n_agree++;
-			agree_one = &s->cand[j];
+	for (uint32_t j = 0; j < s->n_cand; j++)
+		live |= 1u << j;
+	if (ck->known && ev_time(c, i, &t)) {
+		int64_t expect = t + ck->offset_us, best = INT64_MAX;
+
+		for (uint32_t j = 0; j < s->n_cand; j++) {
+			int64_t dt = s->cand[j].ts_us - expect;
+
+			dt = dt < 0 ? -dt : dt;
+			best = dt < best ? dt : best;
+		}
+		for (uint32_t j = 0; j < s->n_cand; j++) {
+			int64_t dt = s->cand[j].ts_us - expect;
+
+			dt = dt < 0 ? -dt : dt;
+			if (dt - best > ck->tolerance_us)
+				live &= ~(1u << j);
+		}
+		one = only(s, live);
+		if (one) {
+			r->how = CORR_TIME;
+			r->cand = one;
+			return;
 		}
 	}
-	if (ck->known && ev_time(c, i, &t) && s->n_cand > 0) {
-		int64_t expect = t + ck->offset_us, best = INT64_MAX, tol;
-		uint32_t near = 0;
-		const struct corr_cand *bc = NULL;
-
-		for (uint32_t j = 0; j < s->n_cand; j++) {
-			int64_t dt = s->cand[j].ts_us - expect;
-
-			if (dt < 0)
-				dt = -dt;
-			if (dt < best) {
-				best = dt;
-				bc = &s->cand[j];
-			}
-		}
-		tol = ck->tolerance_us;
-		for (uint32_t j = 0; j < s->n_cand; j++) {
-			int64_t dt = s->cand[j].ts_us - expect;
-
-			if (dt < 0)
-				dt = -dt;
-			if (dt - best <= tol) {
-				near++;
-				if (agrees(e, &s->cand[j])) {
-					near_agree++;
-					near_one = &s->cand[j];
-				}
-			}
-		}
-		if (near == 1) {
-			r->how = CORR_TIME;
-			r->cand = bc;
-			return;
-		}
-		if (near_agree == 1) {
-			r->how = CORR_ENGINE;
-			r->cand = near_one;
-			return;
-		}
-	} else if (n_agree == 1 && s->seen == s->n_cand) {
-		r->how = CORR_ENGINE;
-		r->cand = agree_one;
+	if (s->seen != s->n_cand)
+		goto ambiguous;
+	sub = 0;
+	for (uint32_t j = 0; j < s->n_cand; j++)
+		if ((live & (1u << j)) && !s->cand[j].ttl_differs)
+			sub |= 1u << j;
+	if (sub)
+		live = sub;
+	one = only(s, live);
+	if (one) {
+		r->how = CORR_TTL;
+		r->cand = one;
 		return;
 	}
+	sub = 0;
+	for (uint32_t j = 0; j < s->n_cand; j++)
+		if ((live & (1u << j)) && agrees(e, &s->cand[j]))
+			sub |= 1u << j;
+	one = only(s, sub);
+	if (one) {
+		r->how = CORR_ENGINE;
+		r->cand = one;
+		return;
+	}
+ambiguous:
 	snprintf(r->why, sizeof(r->why), "%llu candidates", (unsigned long long)s->seen);
 }
 

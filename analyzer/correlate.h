@@ -16,9 +16,9 @@
  * over the events that have exactly one candidate.  An event with several
  * candidates takes the one nearest in time (candidates within 3 median
  * absolute deviations of the pair differences of the best are a tie); a tie
- * is broken by engine
- * agreement (the engine flagged that packet with the event's reason); if
- * still undecided the event is reported as ambiguous.
+ * is broken by the TTL (a copy captured on another hop has another TTL),
+ * then by engine agreement (the engine flagged that packet with the
+ * event's reason); if still undecided the event is reported as ambiguous.
  *
  * Memory does not grow with capture size: packets are not kept, only the
  * candidates (a small copy per packet that matched an event's fields),
@@ -67,6 +67,7 @@ enum corr_how {
 	CORR_NONE = 0,		/* no match (see corr_result.why) */
 	CORR_EXACT,		/* exactly one packet with these fields */
 	CORR_TIME,		/* nearest in time after the clock offset */
+	CORR_TTL,		/* the only candidate (near in time) with the logged TTL */
 	CORR_ENGINE,		/* the only candidate the engine flagged with this reason */
 };
 

@@ -452,6 +452,8 @@ report_how_name(enum corr_how how)
 		return "exact";
 	case CORR_TIME:
 		return "time";
+	case CORR_TTL:
+		return "ttl";
 	case CORR_ENGINE:
 		return "engine";
 	case CORR_NONE:

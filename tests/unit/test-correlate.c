@@ -195,6 +195,20 @@ test_time_engine_ambiguous(void)
 	     "same time: the copy the engine flagged with the logged reason");
 	corr_free(c);
 
+	/* a forwarded packet captured on both hops: the copy with the logged TTL */
+	tcp_event(&ev[0], 0, 1000000, 3, REASON_TCP_SEQ_OVER_UB);
+	c = corr_new(ev, 1);
+	tcp_pkt(&p, 0, BASE, 3);
+	corr_offer(c, &p, &res, NULL);
+	tcp_pkt(&p, 1, BASE + 20, 3);
+	p.ttl = 63;
+	corr_offer(c, &p, &res, NULL);
+	corr_finish(c);
+	TEST(check_int(corr_result(c, 0)->how, ==, CORR_TTL) &&
+	     check_uint(corr_result(c, 0)->cand->index, ==, 0),
+	     "two copies, one a hop later: the one with the logged TTL");
+	corr_free(c);
+
 	/* without any unambiguous pair and without engine agreement: ambiguous */
 	tcp_event(&ev[0], 0, 1000000, 3, REASON_TCP_SEQ_OVER_UB);
 	c = corr_new(ev, 1);
