@@ -135,7 +135,10 @@ check_PROGRAMS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
 %C%_unit_test_seq_LDADD = $(LDADD_TEST)
 %C%_unit_test_flow_LDADD = $(LDADD_TEST)
 %C%_unit_test_ct_tcp_LDADD = $(LDADD_TEST)
-TESTS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
+TESTS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp \
+	%D%/tcp/kernel-fuzz.sh
+dist_check_SCRIPTS += %D%/tcp/kernel-fuzz.sh
+EXTRA_DIST += %D%/tcp/tcp-fuzz.py
 
 # --- cli (command line, inputs, report contract; golden samples)
 check_PROGRAMS += %D%/tools/json-get %D%/unit/test-correlate %D%/unit/test-report
