@@ -5,7 +5,8 @@
  * The pipeline (STYLE.md 2.1), one way:
  *   policy defaults <- --sysctl options, sysctl dumps among the inputs
  *   rules/ -> message rules
- *   logs -> records -> conntrack events (input order, capped)
+ *   logs -> records -> conntrack events (input order, capped); stamps
+ *   without a year take the year of the first capture record
  *   each capture, with its own defrag + conntrack engine (one observation
  *   point per capture): records -> struct pkt -> defrag -> engine ->
  *   flagged packets (the lines the kernel would log) + correlator candidates
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "correlate.h"
@@ -294,7 +296,7 @@ is_binary(const char *s, size_t n)
 
 static int
 read_log(struct run_ctx *ctx, const struct rules *rules, const struct input_file *in,
-	 struct event_vec *ev, struct report *rep, uint64_t *records)
+	 int year_hint, struct event_vec *ev, struct report *rep, uint64_t *records)
 {
 	struct logsrc *src = NULL;
 	struct log_record rec;
@@ -306,7 +308,7 @@ read_log(struct run_ctx *ctx, const struct rules *rules, const struct input_file
 			   in->log_format != LOGFMT_JOURNAL_JSON_SEQ;
 	int rc;
 
-	rc = logsrc_open(ctx, in->path, in->log_format, 0, &src);
+	rc = logsrc_open(ctx, in->path, in->log_format, year_hint, &src);
 	if (rc < 0)
 		return rc;
 	while ((rc = logsrc_next(src, &rec)) > 0) {
@@ -486,6 +488,40 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * Year of the first record of the first capture: the year for log stamps
+ * that carry none (traditional syslog).  Taken from the bundle's evidence,
+ * not from file modification times, so a report does not change with the
+ * checkout date.  0 when there is no readable capture.
+ */
+static int
+capture_year(const struct input_list *inputs)
+{
+	for (size_t i = 0; i < inputs->n; i++) {
+		struct run_ctx scratch;	/* errors are reported by read_capture() */
+		struct pcapsrc *src = NULL;
+		struct pcap_rec rec;
+		int year = 0;
+
+		if (inputs->v[i].kind != INPUT_CAPTURE)
+			continue;
+		ctx_init(&scratch);
+		if (pcapsrc_open(&scratch, inputs->v[i].path, &src) == 0 &&
+		    pcapsrc_next(src, &rec) > 0) {
+			time_t t = (time_t)rec.ts_sec;
+			struct tm tm;
+
+			if (gmtime_r(&t, &tm))
+				year = tm.tm_year + 1900;
+		}
+		pcapsrc_free(src);
+		ctx_release(&scratch);
+		if (year > 0)
+			return year;
+	}
+	return 0;
+}
+
 /* Count the lines of a small text file (the records of a sysctl dump). */
 static uint64_t
 count_lines(const char *path)
@@ -548,7 +584,7 @@ main(int argc, char **argv)
 	const char *dirs[MAIN_RULES_DIRS_MAX];
 	size_t n_dirs = 0;
 	FILE *out = stdout;
-	int first = 0, st, rc;
+	int first = 0, st, rc, year_hint;
 
 	memset(&o, 0, sizeof(o));
 	ct_policy_init(&o.policy);
@@ -601,11 +637,13 @@ main(int argc, char **argv)
 	rep.policy = o.policy;
 
 	/* logs -> events, in input order */
+	year_hint = capture_year(&inputs);
 	for (size_t i = 0; i < inputs.n; i++) {
 		if (inputs.v[i].kind != INPUT_LOG)
 			continue;
 		progress(&o, i, inputs.n, inputs.v[i].path);
-		rc = read_log(&ctx, rules, &inputs.v[i], &events, &rep, &rep.inputs[i].records);
+		rc = read_log(&ctx, rules, &inputs.v[i], year_hint, &events, &rep,
+			      &rep.inputs[i].records);
 		if (rc == ERR_NOMEM)
 			goto finish;
 	}

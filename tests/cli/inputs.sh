@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 9
+plan 10
 
 B="$T/bundle"
 mkdir -p "$B/expected" "$B/sub/deeper" "$B/.git"
@@ -64,5 +64,14 @@ run --format json "$PCAP"
 status_is 0 && is events "$(jget /summary/events)" 0 && is fl "$(jget /summary/flagged_packets)" 3 &&
 	is unlogged "$(jget /summary/unlogged)" 3 && is ev "$(jget /flagged_packets/0/event)" null
 ok $? "a capture alone: flagged packets, none logged (event null)"
+
+# traditional syslog has no year: it comes from the capture, not the mtime
+printf '%s\n' "Nov 26 15:08:26 fw kernel: [  219.101320] $(sed -n '1s/^\[[^]]*\] //p' "$LOG")" >"$T/syslog.log"
+touch -t 201905050000 "$T/syslog.log"
+run --format json "$T/syslog.log" "$PCAP"
+status_is 0 && is fmt "$(jget /inputs/0/format)" syslog &&
+	is wall "$(jget /events/0/time/wall)" 2025-11-26T15:08:26.000000Z &&
+	is match "$(jget /events/0/match/index)" 1
+ok $? "syslog without a year: the year of the first capture record, not the file's mtime"
 
 done_testing
