@@ -9,7 +9,10 @@
  * For every record index, the multiset of kernel messages must equal the
  * multiset of `message`s of the report's flagged_packets[] entries with that
  * index (and path P, default: the capture path as given, or one with the
- * same base name).  Each difference is printed with the packet (index, time,
+ * same base name).  With invalid.tsv (written by the replay next to
+ * kernel.tsv; the indexes of the packets conntrack marked INVALID), a logged
+ * packet's verdict must agree too: INVALID in the kernel <=> some entry of
+ * the engine has verdict "invalid" (else "ignored": logged but accepted).  Each difference is printed with the packet (index, time,
  * a one-line decode), both answers, and the previous <= 8 packets of its
  * flow (same 5-tuple, either direction).  The last line is always
  *
@@ -42,6 +45,7 @@ struct ans {
 	uint64_t index;
 	char *msg;		/* owned */
 	char *extra;		/* owned: " [verdict rule]" for engine answers, or NULL */
+	int invalid;		/* engine: verdict is "invalid" (1), else 0 */
 };
 
 struct ans_vec {
@@ -110,6 +114,7 @@ ans_push(struct ans_vec *a, uint64_t index, char *msg, char *extra)
 	a->v[a->n].index = index;
 	a->v[a->n].msg = msg;
 	a->v[a->n].extra = extra;
+	a->v[a->n].invalid = 0;
 	a->n++;
 }
 
@@ -188,6 +193,55 @@ load_tsv(const char *path, struct ans_vec *out)
 	return rc;
 }
 
+/* invalid.tsv: one record index per line (packets conntrack marked INVALID). */
+static int
+load_invalid(const char *path, uint64_t **out, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, alloc = 0, lineno = 0;
+	ssize_t len;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!f) {
+		fprintf(stderr, "ctlab-diff: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		uint64_t idx;
+
+		lineno++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (!parse_u64n(line, line + len, &idx)) {
+			fprintf(stderr, "ctlab-diff: %s: line %zu: not a record index\n", path, lineno);
+			rc = -1;
+			break;
+		}
+		*out = grow(*out, &alloc, *n, sizeof(**out));
+		(*out)[(*n)++] = idx;
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool
+in_set(const uint64_t *v, size_t n, uint64_t x)
+{
+	return n > 0 && bsearch(&x, v, n, sizeof(*v), u64_cmp) != NULL;
+}
+
 static const char *
 base_name(const char *p)
 {
@@ -245,6 +299,7 @@ load_report(const char *rpath, const char *path, struct ans_vec *out, uint64_t *
 		snprintf(extra, sizeof(extra), " [%s %s]", v ? v : "?", r ? r : "?");
 		ans_push(out, (uint64_t)json_integer_value(ji), dupn(m, strlen(m)),
 			 dupn(extra, strlen(extra)));
+		out->v[out->n - 1].invalid = v && strcmp(v, "invalid") == 0;
 	}
 	json_decref(root);
 	return 0;
@@ -505,6 +560,7 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: ctlab-diff [--kernel-version V] [--path P] [--max-shown N]\n"
+		"                  [--invalid invalid.tsv | --no-verdicts]\n"
 		"                  kernel.tsv capture.pcap report.json\n");
 	exit(status);
 }
@@ -514,7 +570,12 @@ main(int argc, char **argv)
 {
 	struct ans_vec kern = { 0 }, eng = { 0 };
 	struct rec_vec recs = { 0 };
-	const char *pos[3], *kver = NULL, *rpath = NULL;
+	const char *pos[3], *kver = NULL, *rpath = NULL, *inv_path = NULL;
+	uint64_t *inv = NULL;
+	size_t n_inv = 0;
+	bool no_verdicts = false;
+	uint64_t vdiffs = 0;
+	char sib[4096];
 	uint64_t n_ip = 0, n_other = 0, diffs = 0, max_shown = 50;
 	size_t ki = 0, ei = 0, flows;
 	struct utsname un;
@@ -525,6 +586,10 @@ main(int argc, char **argv)
 			kver = argv[++i];
 		else if (strcmp(argv[i], "--path") == 0 && i + 1 < argc)
 			rpath = argv[++i];
+		else if (strcmp(argv[i], "--invalid") == 0 && i + 1 < argc)
+			inv_path = argv[++i];
+		else if (strcmp(argv[i], "--no-verdicts") == 0)
+			no_verdicts = true;
 		else if (strcmp(argv[i], "--max-shown") == 0 && i + 1 < argc) {
 			const char *s = argv[++i];
 
@@ -547,8 +612,25 @@ main(int argc, char **argv)
 	}
 	if (!rpath)
 		rpath = pos[1];
+	if (!inv_path && !no_verdicts) {
+		/* invalid.tsv next to kernel.tsv, when the replay wrote one */
+		const char *sl = strrchr(pos[0], '/');
+		FILE *t;
+
+		snprintf(sib, sizeof(sib), "%.*sinvalid.tsv", sl ? (int)(sl - pos[0] + 1) : 0,
+			 pos[0]);
+		t = fopen(sib, "r");
+		if (t) {
+			fclose(t);
+			inv_path = sib;
+		}
+	}
+	if (no_verdicts)
+		inv_path = NULL;
 	if (load_tsv(pos[0], &kern) < 0 || load_capture(pos[1], &recs) < 0 ||
-	    load_report(pos[2], rpath, &eng, &n_other) < 0) {
+	    load_report(pos[2], rpath, &eng, &n_other) < 0 ||
+	    (inv_path && load_invalid(inv_path, &inv, &n_inv) < 0)) {
+		free(inv);
 		ans_free(&kern);
 		ans_free(&eng);
 		free(recs.v);
@@ -558,13 +640,15 @@ main(int argc, char **argv)
 		qsort(kern.v, kern.n, sizeof(*kern.v), ans_cmp);
 	if (eng.n > 0)
 		qsort(eng.v, eng.n, sizeof(*eng.v), ans_cmp);
+	if (n_inv > 0)
+		qsort(inv, n_inv, sizeof(*inv), u64_cmp);
 	flows = count_flows(&recs, &n_ip);
 
 	/* Walk both sorted lists one record index at a time. */
 	while (ki < kern.n || ei < eng.n) {
 		uint64_t idx;
 		size_t kn = 0, en = 0, j;
-		bool same;
+		bool same, vmis;
 
 		if (ki < kern.n && (ei >= eng.n || kern.v[ki].index <= eng.v[ei].index))
 			idx = kern.v[ki].index;
@@ -577,6 +661,19 @@ main(int argc, char **argv)
 		same = kn == en;
 		for (j = 0; same && j < kn; j++)
 			same = strcmp(kern.v[ki + j].msg, eng.v[ei + j].msg) == 0;
+		vmis = false;
+		if (same && inv_path && kn > 0) {
+			/* same lines: the verdict (INVALID or ignored) must agree too */
+			bool k_inv = in_set(inv, n_inv, idx), e_inv = false;
+
+			for (j = 0; j < en; j++)
+				e_inv = e_inv || eng.v[ei + j].invalid;
+			if (k_inv != e_inv) {
+				same = false;
+				vmis = true;
+				vdiffs++;
+			}
+		}
 		if (!same) {
 			diffs++;
 			if (diffs <= max_shown) {
@@ -589,6 +686,13 @@ main(int argc, char **argv)
 					snprintf(line, sizeof(line), "#%" PRIu64 " (no such record "
 						 "in the capture)", idx);
 				printf("DIFF %s\n", line);
+				if (vmis)
+					printf("  verdict: kernel %s, engine %s\n",
+					       in_set(inv, n_inv, idx) ? "invalid" : "ignored (accepted)",
+					       in_set(inv, n_inv, idx) ? "ignored" : "invalid");
+				else if (inv_path)
+					printf("  kernel verdict: %s\n", in_set(inv, n_inv, idx) ?
+					       "invalid" : kn ? "ignored (accepted)" : "not logged");
 				print_answers("kernel", kern.v + ki, kn);
 				print_answers("engine", eng.v + ei, en);
 				print_history(&recs, r);
@@ -602,10 +706,16 @@ main(int argc, char **argv)
 	if (n_other > 0)
 		fprintf(stderr, "ctlab-diff: note: %" PRIu64 " flagged packets of other inputs "
 			"ignored\n", n_other);
+	if (inv_path)
+		fprintf(stderr, "ctlab-diff: verdicts compared (%zu INVALID packets in %s), %"
+			PRIu64 " verdict differences\n", n_inv, inv_path, vdiffs);
+	else
+		fprintf(stderr, "ctlab-diff: no invalid.tsv: verdicts not compared\n");
 	printf("kernel-diff: compared %" PRIu64 " packets in %zu flows, %" PRIu64
 	       " differences (kernel %s)\n", n_ip, flows, diffs, kver);
 	ans_free(&kern);
 	ans_free(&eng);
 	free(recs.v);
+	free(inv);
 	return diffs ? 1 : 0;
 }

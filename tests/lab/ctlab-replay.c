@@ -89,8 +89,13 @@ struct replay {
 	uint64_t last_seq;
 	bool have_seq;
 	uint64_t n_lines;
+	uint64_t n_invalid;
 	uint64_t n_kmsg_records;
 	char marker_head[128];	/* "PREFIX IN=DEV OUT=" */
+	char invalid_head[128];	/* "PREFIXi IN=DEV OUT=": ct state invalid rule */
+	bool verdicts;		/* the lab has that rule: write invalid.tsv */
+	bool pend_invalid;	/* the packet before the next marker was INVALID */
+	FILE *inv;
 	char in_tag[64];	/* "IN=DEV OUT=" */
 };
 
@@ -377,10 +382,22 @@ handle_record(struct replay *r, const char *buf, size_t n)
 			return;
 		}
 		flush_pending(r, expect);
+		if (r->pend_invalid && r->inv)
+			fprintf(r->inv, "%" PRIu64 "\n", expect);
+		if (r->pend_invalid)
+			r->n_invalid++;
+		r->pend_invalid = false;
 		pthread_mutex_lock(&r->mu);
 		r->n_seen++;
 		pthread_cond_broadcast(&r->cond);
 		pthread_mutex_unlock(&r->mu);
+		free(text);
+		return;
+	}
+	if (strncmp(text, r->invalid_head, strlen(r->invalid_head)) == 0) {
+		if (r->pend_invalid)
+			reader_fail(r, "two INVALID verdicts before one marker");
+		r->pend_invalid = true;
 		free(text);
 		return;
 	}
@@ -677,6 +694,7 @@ usage(int status)
 		"usage: ctlab-replay --dev DEV --dst-mac MAC --fw-dev DEV --prefix P\n"
 		"                    [--timing original|fast] [--cpu N] [--window N]\n"
 		"                    [--timeout SEC] [--sysctl K=V]... [--no-jsonl]\n"
+		"                    [--verdicts]\n"
 		"                    IN.pcap OUTDIR\n"
 		"Run inside the injector namespace; see tests/lab/README.md.\n");
 	exit(status);
@@ -795,7 +813,9 @@ main(int argc, char **argv)
 				snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
 				json_object_set_new(r.sysctls, key, json_string(eq + 1));
 			}
-		} else if (strcmp(a, "--no-jsonl") == 0)
+		} else if (strcmp(a, "--verdicts") == 0)
+			r.verdicts = true;
+		else if (strcmp(a, "--no-jsonl") == 0)
 			r.write_jsonl = false;
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
 			usage(0);
@@ -814,6 +834,7 @@ main(int argc, char **argv)
 		die("--fw-dev or --prefix too long");
 	snprintf(r.in_tag, sizeof(r.in_tag), "IN=%s OUT=", r.fw_dev);
 	snprintf(r.marker_head, sizeof(r.marker_head), "%s IN=%s OUT=", r.prefix, r.fw_dev);
+	snprintf(r.invalid_head, sizeof(r.invalid_head), "%si IN=%s OUT=", r.prefix, r.fw_dev);
 	snprintf(r.probe_tag[0], sizeof(r.probe_tag[0]), "ctlab-probe %s start", r.prefix);
 	snprintf(r.probe_tag[1], sizeof(r.probe_tag[1]), "ctlab-probe %s end", r.prefix);
 
@@ -828,6 +849,8 @@ main(int argc, char **argv)
 	r.klog = open_out(r.out_dir, "kern.log");
 	if (r.write_jsonl)
 		r.jsonl = open_out(r.out_dir, "kmsg.jsonl");
+	if (r.verdicts)
+		r.inv = open_out(r.out_dir, "invalid.tsv");
 	dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
 						    PCAP_TSTAMP_PRECISION_NANO);
 	snprintf(path, sizeof(path), "%s/capture.pcap", r.out_dir);
@@ -998,7 +1021,8 @@ main(int argc, char **argv)
 	pcap_close(dead);
 	pcap_close(live);
 	pcap_close(in);
-	if (fclose(r.tsv) || fclose(r.klog) || (r.jsonl && fclose(r.jsonl)))
+	if (fclose(r.tsv) || fclose(r.klog) || (r.jsonl && fclose(r.jsonl)) ||
+	    (r.inv && fclose(r.inv)))
 		die("%s: write error", r.out_dir);
 
 	/* meta.json */
@@ -1013,6 +1037,8 @@ main(int argc, char **argv)
 	json_object_set_new(meta, "injected", json_integer((json_int_t)n_ip));
 	json_object_set_new(meta, "skipped", json_integer((json_int_t)n_skip));
 	json_object_set_new(meta, "lines", json_integer((json_int_t)r.n_lines));
+	if (r.verdicts)
+		json_object_set_new(meta, "invalid_packets", json_integer((json_int_t)r.n_invalid));
 	json_object_set_new(meta, "kmsg_records_read", json_integer((json_int_t)r.n_kmsg_records));
 	json_object_set_new(meta, "seconds", json_real(t_end - t_start));
 	json_object_set_new(meta, "packets_per_second",

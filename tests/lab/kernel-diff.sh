@@ -96,6 +96,12 @@ else
 	notok "selftest: exact lines and record indexes"
 	diff "$work/st.expect" "$work/st.got" 2>&1 | diag
 fi
+if [ "$(tr '\n' ' ' < "$work/st1/invalid.tsv" 2>/dev/null)" = "4 5 8 9 " ]; then
+	ok "selftest: invalid.tsv lists the INVALID packets 4 5 8 9"
+else
+	notok "selftest: invalid.tsv"
+	cat "$work/st1/invalid.tsv" 2>&1 | diag
+fi
 klines=$(grep -c ' nf_ct_proto_' "$work/st1/kern.log" 2>/dev/null)
 if [ "$klines" = 4 ] && grep -q '"records": 11' "$work/st1/meta.json" &&
    grep -q '"skipped": 1' "$work/st1/meta.json" &&

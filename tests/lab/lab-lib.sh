@@ -16,7 +16,8 @@
 # sink with permanent neighbour entries, so every packet is routed and its
 # conntrack entry confirmed).  It has no IPv4/global IPv6 address of its own,
 # so no replayed address can be local to it.  An inet table with
-# `ct state invalid counter` switches conntrack on; a prerouting chain at
+# `ct state invalid counter log prefix "${LAB_PREFIX}i "` switches conntrack
+# on and logs every packet conntrack marked INVALID; the same chain, at
 # priority -150 (after conntrack) raises TTL / hop limit <= 1 so such
 # packets are forwarded and their flow stays tracked.  A netdev ingress chain
 # logs the replay tool's marker frames (ethertype 0x88b5) with $LAB_PREFIX
@@ -247,7 +248,7 @@ lab_setup()
 table inet ctlab {
 	chain pre {
 		type filter hook prerouting priority -150; policy accept;
-		ct state invalid counter
+		ct state invalid counter log prefix "${LAB_PREFIX}i "
 		ip ttl < 2 ip ttl set 64
 		ip6 hoplimit < 2 ip6 hoplimit set 64
 	}

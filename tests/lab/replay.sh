@@ -76,7 +76,7 @@ run_once()
 		sysargs+=(--sysctl "$kv")
 	done
 	ip netns exec "$LAB_INJ" "$bin" --dev "$LAB_INJ_DEV" --dst-mac "$LAB_FW_MAC" \
-		--fw-dev "$LAB_FW_IN" --prefix "$LAB_PREFIX" \
+		--fw-dev "$LAB_FW_IN" --prefix "$LAB_PREFIX" --verdicts \
 		${sysargs[@]+"${sysargs[@]}"} ${extra[@]+"${extra[@]}"} "$@" "$in" "$out"
 	rc=$?
 	lab_teardown
