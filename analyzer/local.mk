@@ -47,5 +47,6 @@ noinst_LIBRARIES += %D%/libanalyzer.a
 bin_PROGRAMS += %D%/ctexplain
 %C%_ctexplain_SOURCES = %D%/main.c
 # uninstalled runs fall back to the source tree's rules/ (main.c)
-%C%_ctexplain_CPPFLAGS = $(AM_CPPFLAGS) -DCTEXPLAIN_SRCDIR='"$(abs_top_srcdir)"'
+%C%_ctexplain_CPPFLAGS = $(AM_CPPFLAGS) -DCTEXPLAIN_SRCDIR='"$(abs_top_srcdir)"' \
+	-DCTEXPLAIN_BINDIR='"$(bindir)"'
 %C%_ctexplain_LDADD = $(LDADD_ANALYZER)

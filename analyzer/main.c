@@ -59,6 +59,11 @@ enum exit_status {
 /* Rule directories at most (default + --rules). */
 #define MAIN_RULES_DIRS_MAX 32
 
+/* Where an installed ctexplain lives (tells an installed run from a build tree). */
+#ifndef CTEXPLAIN_BINDIR
+#define CTEXPLAIN_BINDIR "/usr/local/bin"
+#endif
+
 enum out_format { FMT_TEXT, FMT_JSON };
 
 struct options {
@@ -224,21 +229,22 @@ has_patterns(const char *dir)
 }
 
 /*
- * The default rules directory: $CTEXPLAIN_RULES, else the installed one,
- * else (running from a build tree) <exe dir>/../rules, else the source
- * tree's rules/.  @buf holds the path when it is computed.
+ * The default rules directory: $CTEXPLAIN_RULES; else, for an installed
+ * binary (it lives in the configured bindir), the installed rules; for a
+ * binary run from a build tree, <exe dir>/../rules and then the source
+ * tree's rules/ first (so stale installed rules never shadow the tree's),
+ * the installed ones last.  @buf holds the path when it is computed.
  */
 static const char *
 default_rules_dir(char *buf, size_t size)
 {
 	const char *env = getenv("CTEXPLAIN_RULES");
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], bindir[PATH_MAX];
+	bool installed = false, have_exe = false;
 	ssize_t n;
 
 	if (env && *env)
 		return env;
-	if (has_patterns(CTEXPLAIN_RULESDIR))
-		return CTEXPLAIN_RULESDIR;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;
@@ -247,16 +253,22 @@ default_rules_dir(char *buf, size_t size)
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			if ((size_t)snprintf(buf, size, "%s/../rules", exe) < size &&
-			    has_patterns(buf))
-				return buf;
+			have_exe = true;
+			installed = realpath(CTEXPLAIN_BINDIR, bindir) && strcmp(bindir, exe) == 0;
 		}
 	}
+	if (installed || !have_exe) {
+		if (has_patterns(CTEXPLAIN_RULESDIR))
+			return CTEXPLAIN_RULESDIR;
+	}
+	if (have_exe && (size_t)snprintf(buf, size, "%s/../rules", exe) < size &&
+	    has_patterns(buf))
+		return buf;
 #ifdef CTEXPLAIN_SRCDIR
 	if (has_patterns(CTEXPLAIN_SRCDIR "/rules"))
 		return CTEXPLAIN_SRCDIR "/rules";
 #endif
-	return CTEXPLAIN_RULESDIR;	/* the error then names the installed place */
+	return CTEXPLAIN_RULESDIR;	/* used, or the error names the installed place */
 }
 
 /* A growable array of events. */
