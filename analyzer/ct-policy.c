@@ -32,6 +32,15 @@ static const char *const full_names[CT_KNOB__COUNT] = {
 #undef X
 };
 
+static const struct {
+	const char *name;	/* "net.ipv4.ipfrag_time" */
+	int64_t def, min, max;
+} frag_knobs[CT_FRAG__COUNT] = {
+#define X(id, n, d, lo, hi) [CT_FRAG_##id] = { n, d, lo, hi },
+	CT_FRAG_KNOBS(X)
+#undef X
+};
+
 /* Sysctl dumps can be large (`sysctl -a`); we never need more than this. */
 #define SYSCTL_FILE_MAX (16u << 20)
 #define SYSCTL_LINE_MAX 4096u
@@ -46,6 +55,63 @@ ct_policy_init(struct ct_policy *p)
 	}
 	snprintf(p->profile, sizeof(p->profile), "%s", CT_PROFILE_CURRENT);
 	p->profile_src = CT_SRC_DEFAULT;
+	for (int k = 0; k < CT_FRAG__COUNT; k++) {
+		p->frag[k] = frag_knobs[k].def;
+		p->frag_src[k] = CT_SRC_DEFAULT;
+	}
+}
+
+/*
+ * A key in dotted form: "/proc/sys/net/ipv4/ipfrag_time" and
+ * "net/ipv4/ipfrag_time" become "net.ipv4.ipfrag_time".  0, or -1 when it
+ * does not fit @size.
+ */
+static int
+normalize_key(const char *s, const char *e, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (e - s >= 10 && memcmp(s, "/proc/sys/", 10) == 0)
+		s += 10;
+	if ((size_t)(e - s) >= size)
+		return -1;
+	for (; s < e; s++)
+		buf[n++] = *s == '/' ? '.' : *s;
+	buf[n] = '\0';
+	return 0;
+}
+
+static int
+frag_lookup_span(const char *s, const char *e)
+{
+	char key[128];
+
+	if (s >= e || normalize_key(s, e, key, sizeof(key)) < 0)
+		return -1;
+	for (int k = 0; k < CT_FRAG__COUNT; k++) {
+		const char *name = frag_knobs[k].name;
+		const char *last = strrchr(name, '.') + 1;
+
+		if (strcmp(key, name) == 0 || strcmp(key, last) == 0)
+			return k;
+	}
+	return -1;
+}
+
+int
+ct_policy_frag_lookup(const char *name)
+{
+	if (!name)
+		return -1;
+	return frag_lookup_span(name, name + strlen(name));
+}
+
+const char *
+ct_policy_frag_name(enum ct_frag_knob k)
+{
+	if ((unsigned)k >= CT_FRAG__COUNT)
+		return "?";
+	return frag_knobs[k].name;
 }
 
 /* Compare the key [s, e) with knob @k in any accepted spelling. */
@@ -147,6 +213,21 @@ ct_policy_set(struct ct_policy *p, enum ct_knob k, int64_t value, enum ct_source
 		return 1;	/* kept: set from a stronger source */
 	p->v[k] = value;
 	p->src[k] = src;
+	return 0;
+}
+
+int
+ct_policy_frag_set(struct ct_policy *p, enum ct_frag_knob k, int64_t value,
+		   enum ct_source src)
+{
+	if ((unsigned)k >= CT_FRAG__COUNT)
+		return -1;
+	if (value < frag_knobs[k].min || value > frag_knobs[k].max)
+		return -1;
+	if (src_rank(src) < src_rank(p->frag_src[k]))
+		return 1;
+	p->frag[k] = value;
+	p->frag_src[k] = src;
 	return 0;
 }
 
@@ -318,8 +399,19 @@ ct_policy_load_sysctl(struct run_ctx *ctx, struct ct_policy *p, const char *path
 			goto next;
 		}
 		k = lookup_span(ks, ke);
-		if (k < 0)
-			goto next;	/* not a knob we model */
+		if (k < 0) {
+			k = frag_lookup_span(ks, ke);
+			if (k < 0)
+				goto next;	/* not a setting we model */
+			q = vs;
+			if (sp_dec(&q, ve, INT64_MAX, &v) < 0 || q != ve ||
+			    ct_policy_frag_set(p, (enum ct_frag_knob)k, (int64_t)v,
+					       CT_SRC_SYSCTL) < 0)
+				ret = ctx_err(ctx, ERR_INPUT, "%s: line %llu: %s: bad value \"%.*s\"",
+					      path, (unsigned long long)lineno, frag_knobs[k].name,
+					      (int)(ve - vs > 40 ? 40 : ve - vs), vs);
+			goto next;
+		}
 		q = vs;
 		if (sp_dec(&q, ve, INT64_MAX, &v) < 0 || q != ve) {
 			ret = ctx_err(ctx, ERR_INPUT,

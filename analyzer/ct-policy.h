@@ -46,6 +46,26 @@ enum ct_knob {
 	CT_KNOB__COUNT
 };
 
+/*
+ * Reassembly settings (nf_defrag_ipv4 uses the net.ipv4.ipfrag_* sysctls,
+ * nf_defrag_ipv6 its own net.netfilter.nf_conntrack_frag6_*), read from the
+ * same sysctl dumps; defrag_configure() applies them.  Kept apart from the
+ * conntrack knobs (they are not net.netfilter.nf_conntrack_* names).
+ *      id                 full sysctl name                                 default  min max */
+#define CT_FRAG_KNOBS(X) \
+	X(IPV4_TIME,        "net.ipv4.ipfrag_time",                         30,      0, 0x7fffffff) \
+	X(IPV4_HIGH_THRESH, "net.ipv4.ipfrag_high_thresh",                  4194304, 0, 0x7fffffff) \
+	X(IPV4_MAX_DIST,    "net.ipv4.ipfrag_max_dist",                     64,      0, 0x7fffffff) \
+	X(IPV6_TIME,        "net.netfilter.nf_conntrack_frag6_timeout",     60,      0, 0x7fffffff) \
+	X(IPV6_HIGH_THRESH, "net.netfilter.nf_conntrack_frag6_high_thresh", 4194304, 0, 0x7fffffff)
+
+enum ct_frag_knob {
+#define X(id, name, def, min, max) CT_FRAG_##id,
+	CT_FRAG_KNOBS(X)
+#undef X
+	CT_FRAG__COUNT
+};
+
 enum ct_source {
 	CT_SRC_DEFAULT = 0,	/* the kernel's default */
 	CT_SRC_SYSCTL,		/* a sysctl dump in the inputs */
@@ -60,6 +80,8 @@ struct ct_policy {
 	enum ct_source src[CT_KNOB__COUNT];
 	char profile[16];		/* kernel generation mirrored, "6.18" */
 	enum ct_source profile_src;
+	int64_t frag[CT_FRAG__COUNT];	/* reassembly settings (seconds, bytes, count) */
+	enum ct_source frag_src[CT_FRAG__COUNT];
 };
 
 /* Defaults of the current kernel. */
@@ -70,6 +92,14 @@ void ct_policy_init(struct ct_policy *p);
 int ct_policy_lookup(const char *name);
 const char *ct_policy_name(enum ct_knob k);	/* "net.netfilter.nf_conntrack_tcp_loose" */
 const char *ct_source_name(enum ct_source s);	/* "default", "sysctl", "log", "option" */
+
+/* Reassembly setting by full sysctl name, or the part after the last dot
+ * ("ipfrag_time"); -1 when unknown.  ct_policy_frag_set() like
+ * ct_policy_set(). */
+int ct_policy_frag_lookup(const char *name);
+const char *ct_policy_frag_name(enum ct_frag_knob k);
+int ct_policy_frag_set(struct ct_policy *p, enum ct_frag_knob k, int64_t value,
+		       enum ct_source src);
 
 /* Set @k to @value from @src, range-checked; -1 when out of range.  A value
  * from the command line is never overridden by a sysctl dump (precedence
@@ -82,7 +112,8 @@ int ct_policy_sniff_sysctl(const uint8_t *buf, size_t len);
 
 /*
  * Read a `sysctl -a` (or `sysctl net.netfilter`) dump and apply the knobs it
- * names.  Lines: "key = value", "key=value", or "/proc/sys/net/netfilter/key:value"
+ * names (conntrack knobs and reassembly settings).  Lines: "key = value",
+ * "key=value", or "/proc/sys/net/netfilter/key:value"
  * (grep . /proc/sys/...); blank, '#'/';' comment and "sysctl: ..." lines are
  * skipped.  Unknown keys are ignored; malformed lines are added to *records
  * (may be NULL) and noted once in ctx.  A known knob with a bad or out of

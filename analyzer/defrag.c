@@ -86,7 +86,9 @@ struct peer {
 };
 
 struct defrag {
-	size_t max_bytes;
+	size_t max_bytes[2];		/* high_thresh: [0] IPv4, [1] IPv6 */
+	int64_t timeout_ns[2];
+	uint32_t max_dist;
 	size_t mem[2];			/* [0] IPv4, [1] IPv6 */
 	struct fq *hash[HASH_SIZE];
 	struct fq *lhead[2], *ltail[2];
@@ -145,8 +147,21 @@ defrag_new(size_t max_bytes)
 
 	if (!d)
 		return NULL;
-	d->max_bytes = max_bytes;
+	d->max_bytes[0] = d->max_bytes[1] = max_bytes;
+	d->timeout_ns[0] = V4_TIMEOUT_NS;
+	d->timeout_ns[1] = V6_TIMEOUT_NS;
+	d->max_dist = MAX_DIST;
 	return d;
+}
+
+void
+defrag_configure(struct defrag *d, const struct ct_policy *pol)
+{
+	d->timeout_ns[0] = pol->frag[CT_FRAG_IPV4_TIME] * 1000000000LL;
+	d->timeout_ns[1] = pol->frag[CT_FRAG_IPV6_TIME] * 1000000000LL;
+	d->max_bytes[0] = (size_t)pol->frag[CT_FRAG_IPV4_HIGH_THRESH];
+	d->max_bytes[1] = (size_t)pol->frag[CT_FRAG_IPV6_HIGH_THRESH];
+	d->max_dist = (uint32_t)pol->frag[CT_FRAG_IPV4_MAX_DIST];
 }
 
 static void
@@ -244,7 +259,8 @@ fq_find(struct defrag *d, const struct pkt *p, uint32_t id, uint8_t proto, int64
 
 	/* inet_frag_find: above the high threshold no fragment is queued at
 	 * all, not even for an existing queue (queues then only time out) */
-	if (d->mem[fam_idx(p->family)] > d->max_bytes) {
+	if (d->max_bytes[fam_idx(p->family)] == 0 ||
+	    d->mem[fam_idx(p->family)] > d->max_bytes[fam_idx(p->family)]) {
 		*why = "reassembly memory above the limit (ipfrag_high_thresh): fragment dropped";
 		return NULL;
 	}
@@ -263,7 +279,7 @@ fq_find(struct defrag *d, const struct pkt *p, uint32_t id, uint8_t proto, int64
 	q->src = p->src;
 	q->dst = p->dst;
 	q->id = id;
-	q->deadline = now + (p->family == 6 ? V6_TIMEOUT_NS : V4_TIMEOUT_NS);
+	q->deadline = now + d->timeout_ns[fam_idx(p->family)];
 	q->mem = QUEUE_OVERHEAD;
 	d->mem[fam_idx(p->family)] += QUEUE_OVERHEAD;
 	q->hnext = d->hash[h];
@@ -280,6 +296,9 @@ too_far(struct defrag *d, struct fq *q)
 	struct peer *pr;
 	uint32_t start, end;
 
+	if (d->max_dist == 0)
+		return false;	/* no peer is looked up at all */
+
 	for (pr = d->peers[h]; pr; pr = pr->next)
 		if (memcmp(pr->src.b, q->src.b, 4) == 0)
 			break;
@@ -294,7 +313,7 @@ too_far(struct defrag *d, struct fq *q)
 	start = q->rid;
 	end = ++pr->rid;
 	q->rid = end;
-	return q->n > 0 && end - start > MAX_DIST;
+	return q->n > 0 && end - start > d->max_dist;
 }
 
 enum ins { INS_OK, INS_DUP, INS_OVERLAP, INS_NOMEM };
@@ -694,7 +713,7 @@ feed_v4(struct defrag *d, const struct pkt *in, int64_t now, const struct pkt **
 		q->first_in = q->last_in = false;
 		q->ecn = 0;
 		q->max_size = q->max_df_size = 0;
-		q->deadline = now + V4_TIMEOUT_NS;
+		q->deadline = now + d->timeout_ns[0];
 		list_unlink(d, q);
 		list_append(d, q);
 	}

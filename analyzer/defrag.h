@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ct-policy.h"
 #include "decode.h"
 
 enum defrag_status {
@@ -49,6 +50,12 @@ struct defrag *defrag_new(size_t max_bytes);
  */
 enum defrag_status defrag_feed(struct defrag *d, const struct pkt *in,
 			       const struct pkt **out, const char **why);
+
+/* Apply the reassembly settings of @pol (ipfrag_time, ipfrag_high_thresh,
+ * ipfrag_max_dist, nf_conntrack_frag6_timeout, nf_conntrack_frag6_high_thresh,
+ * e.g. from a sysctl dump); replaces the limit given to defrag_new().  Call
+ * before the first fragment. */
+void defrag_configure(struct defrag *d, const struct ct_policy *pol);
 
 void defrag_stats(const struct defrag *d, struct defrag_stats *st);
 void defrag_free(struct defrag *d);

@@ -141,6 +141,7 @@ main(int argc, char **argv)
 	df = defrag_new(4u << 20);	/* ipfrag_high_thresh */
 	if (!e || !df)
 		goto out;
+	defrag_configure(df, &pol);
 	while ((r = pcapsrc_next(src, &rec)) > 0) {
 		const struct pkt *p = &pkt;
 		const char *why = NULL, *st;

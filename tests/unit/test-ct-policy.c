@@ -177,6 +177,40 @@ main(void)
 	     "bad values: errors with file and line, the rest applied");
 	ctx_release(&ctx);
 
+	/* reassembly settings: defaults, names, loading */
+	ct_policy_init(&p);
+	TEST(check_int(p.frag[CT_FRAG_IPV4_TIME], ==, 30) &&
+	     check_int(p.frag[CT_FRAG_IPV6_TIME], ==, 60) &&
+	     check_int(p.frag[CT_FRAG_IPV4_HIGH_THRESH], ==, 4194304) &&
+	     check_int(p.frag[CT_FRAG_IPV6_HIGH_THRESH], ==, 4194304) &&
+	     check_int(p.frag[CT_FRAG_IPV4_MAX_DIST], ==, 64) &&
+	     check_int(ct_policy_frag_lookup("net.ipv4.ipfrag_time"), ==, CT_FRAG_IPV4_TIME) &&
+	     check_int(ct_policy_frag_lookup("ipfrag_max_dist"), ==, CT_FRAG_IPV4_MAX_DIST) &&
+	     check_int(ct_policy_frag_lookup("nf_conntrack_frag6_timeout"), ==, CT_FRAG_IPV6_TIME) &&
+	     check_int(ct_policy_frag_lookup("/proc/sys/net/ipv4/ipfrag_high_thresh"), ==,
+		       CT_FRAG_IPV4_HIGH_THRESH) &&
+	     check_int(ct_policy_frag_lookup("ipfrag"), ==, -1) &&
+	     check_int(ct_policy_lookup("net.ipv4.ipfrag_time"), ==, -1) &&
+	     check_str(ct_policy_frag_name(CT_FRAG_IPV6_HIGH_THRESH),
+		       "net.netfilter.nf_conntrack_frag6_high_thresh"),
+	     "reassembly settings: 6.18 defaults and names");
+	path = write_tmp("frag.txt",
+			 "net.ipv4.ipfrag_time = 5\n"
+			 "/proc/sys/net/netfilter/nf_conntrack_frag6_timeout:7\n"
+			 "net.ipv4.ipfrag_max_dist = -3\n"
+			 "net.ipv4.ipfrag_low_thresh = 3145728\n");
+	ctx_init(&ctx);
+	ct_policy_frag_set(&p, CT_FRAG_IPV4_TIME, 9, CT_SRC_OPTION);
+	r = path ? ct_policy_load_sysctl(&ctx, &p, path, NULL) : -99;
+	TEST(check_int(r, ==, ERR_INPUT) && check_uint(ctx.errors.n, ==, 1) &&
+	     check(has_error_containing(&ctx, "frag.txt: line 3: net.ipv4.ipfrag_max_dist")) &&
+	     check_int(p.frag[CT_FRAG_IPV4_TIME], ==, 9) &&
+	     check_int(p.frag[CT_FRAG_IPV6_TIME], ==, 7) &&
+	     check_int(p.frag_src[CT_FRAG_IPV6_TIME], ==, CT_SRC_SYSCTL) &&
+	     check_int(p.frag[CT_FRAG_IPV4_MAX_DIST], ==, 64),
+	     "reassembly settings from a dump: option kept, bad value an error");
+	ctx_release(&ctx);
+
 	/* a missing file */
 	ctx_init(&ctx);
 	ct_policy_init(&p);

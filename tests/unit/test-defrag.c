@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ct-policy.h"
 #include "defrag.h"
 #include "tap.h"
 
@@ -390,6 +391,45 @@ main(void)
 	s3 = feed(d, &f[2], &out, &why);
 	TEST(check_int(s3, ==, DEFRAG_DONE), "IPv4 63 fragments in between (distance 64 = ipfrag_max_dist) is fine");
 	defrag_free(d);
+
+	/* settings from the policy: ipfrag_time 2 s, frag6 timeout 3 s,
+	 * max_dist 0 (no distance check) */
+	{
+		struct ct_policy pol;
+
+		ct_policy_init(&pol);
+		ct_policy_frag_set(&pol, CT_FRAG_IPV4_TIME, 2, CT_SRC_SYSCTL);
+		ct_policy_frag_set(&pol, CT_FRAG_IPV6_TIME, 3, CT_SRC_SYSCTL);
+		ct_policy_frag_set(&pol, CT_FRAG_IPV4_MAX_DIST, 0, CT_SRC_SYSCTL);
+		d = defrag_new(4u << 20);
+		defrag_configure(d, &pol);
+		frag4(&f[0], udp, 0, 24, true, 0x7500, 75000, 0);
+		frag4(&f[2], udp, 24, 24, false, 0x7500, 76999, 0);
+		feed(d, &f[0], &out, &why);
+		s3 = feed(d, &f[2], &out, &why);
+		TEST(check_int(s3, ==, DEFRAG_DONE), "ipfrag_time 2: completes after 1.999 s");
+		frag4(&f[0], udp, 0, 24, true, 0x7501, 78000, 0);
+		feed(d, &f[0], &out, &why);
+		for (unsigned i = 0; i < 100; i++) {
+			frag4(&f[1], udp, 0, 8, true, (uint16_t)(0x7600 + i), 78001, 0);
+			feed(d, &f[1], &out, &why);
+		}
+		frag4(&f[2], udp, 24, 24, false, 0x7501, 79000, 0);
+		s3 = feed(d, &f[2], &out, &why);
+		TEST(check_int(s3, ==, DEFRAG_DONE),
+		     "ipfrag_max_dist 0: 100 fragments in between do not restart the queue");
+		frag4(&f[0], udp, 0, 24, true, 0x7502, 81000, 0);
+		frag4(&f[2], udp, 24, 24, false, 0x7502, 83000, 0);
+		feed(d, &f[0], &out, &why);
+		s3 = feed(d, &f[2], &out, &why);
+		TEST(check_int(s3, ==, DEFRAG_HELD), "ipfrag_time 2: expired after 2 s");
+		frag6(&f[0], udp, 0, 24, true, 0x7503, 90000);
+		frag6(&f[2], udp, 24, 24, false, 0x7503, 92999);
+		feed(d, &f[0], &out, &why);
+		s3 = feed(d, &f[2], &out, &why);
+		TEST(check_int(s3, ==, DEFRAG_DONE), "frag6 timeout 3: completes after 2.999 s");
+		defrag_free(d);
+	}
 
 	/* not a fragment */
 	d = defrag_new(4u << 20);

@@ -7,7 +7,8 @@
 # rewrites the destination MAC.  Test tooling, not part of ctexplain.
 #
 # usage: udp-adv.py OUTDIR   (writes frag-adv4.pcap, frag-adv6.pcap,
-#                              l4-adv.pcap, timeouts.pcap)
+#                              l4-adv.pcap, timeouts.pcap,
+#                              frag-timeouts.pcap)
 import os
 import struct
 import sys
@@ -344,6 +345,43 @@ def timeouts(path):
     p.close()
 
 
+def frag_timeouts(path):
+    # replay with --timing original, net.ipv4.ipfrag_time=2,
+    # net.netfilter.nf_conntrack_frag6_timeout=2, net.ipv4.ipfrag_max_dist=0
+    p = Pcap(path)
+    S4, D4 = a4('192.0.2.1'), a4('198.51.100.2')
+    S6, D6 = a6('2001:db8::1'), a6('2001:db8::2')
+    d4 = udp(S4, D4, 41000, 5353, payload(40))
+    d6 = udp(S6, D6, 41000, 5353, payload(40))
+
+    def f4(t, ident, first):
+        if first:
+            p.add(ip4(S4, D4, 17, d4[:24], ident=ident, off=0, mf=True), at=t)
+        else:
+            p.add(ip4(S4, D4, 17, d4[24:], ident=ident, off=24), at=t)
+
+    def f6(t, ident, first):
+        if first:
+            p.add(frag6(S6, D6, 17, d6[:24], 0, True, ident), v6=True, at=t)
+        else:
+            p.add(frag6(S6, D6, 17, d6[24:], 24, False, ident), v6=True, at=t)
+    f4(0.0, 1, True)
+    f4(0.1, 2, True)
+    f6(0.2, 3, True)
+    f6(0.3, 4, True)
+    f4(1.5, 1, False)      # 1.5 s: completes
+    f6(1.7, 3, False)      # 1.5 s: completes
+    f4(2.6, 2, False)      # 2.5 s: first fragment expired, held alone
+    f6(2.8, 4, False)      # 2.5 s: expired, held alone
+    f4(3.0, 2, True)       # joins the queue the late last fragment made
+    f6(3.1, 4, True)
+    f4(3.2, 5, True)       # ipfrag_max_dist 0: no restart
+    for i in range(70):
+        p.add(ip4(S4, D4, 17, d4[:8], ident=100 + i, off=0, mf=True), at=3.3)
+    f4(3.4, 5, False)
+    p.close()
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else '.'
     os.makedirs(out, exist_ok=True)
@@ -351,6 +389,7 @@ def main():
     frag_adv6(os.path.join(out, 'frag-adv6.pcap'))
     l4_adv(os.path.join(out, 'l4-adv.pcap'))
     timeouts(os.path.join(out, 'timeouts.pcap'))
+    frag_timeouts(os.path.join(out, 'frag-timeouts.pcap'))
 
 
 if __name__ == '__main__':

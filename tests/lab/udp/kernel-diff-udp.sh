@@ -9,8 +9,9 @@
 # INVALIDs, RELATED, UNTRACKED, NEW and ESTABLISHED are compared per packet,
 # not only the logged reasons.  The engine side is tests/tools/ct-state.
 # Captures: the UDP/ICMP/fragment scenarios of tests/lab/scenarios and the
-# ones in this directory (made by gen-udp-adv.py); timeouts.pcap is replayed
-# with its original timing and short timeouts (timeouts.sysctl).
+# ones in this directory (made by gen-udp-adv.py); timeouts.pcap and
+# frag-timeouts.pcap are replayed with their original timing and the short
+# timeouts of their .sysctl files.
 #
 # Skips (exit 77 style "1..0 # SKIP") when the lab cannot run here.
 
@@ -35,14 +36,15 @@ command -v nft >/dev/null 2>&1 || skip "no nft(8)"
 [ -r /dev/kmsg ] || skip "no /dev/kmsg"
 [ -x "$state" ] || skip "ct-state not built"
 [ -x "$replay_bin" ] || skip "ctlab-replay not built"
-grep -q 'ct state invalid counter' "$lab/lab-lib.sh" || skip "lab-lib.sh changed: no nft hook to extend"
+grep -q '^[[:space:]]*ct state invalid counter' "$lab/lab-lib.sh" ||
+	skip "lab-lib.sh changed: no nft hook to extend"
 
 tmp=$(mktemp -d /tmp/kdiff-udp.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM HUP
 
 # A private copy of the lab scripts whose firewall chain logs ct states.
 cp "$lab/lab-lib.sh" "$lab/replay.sh" "$tmp/" || exit 1
-sed -i 's/^\(\t*\)ct state invalid counter$/&\
+sed -i 's/^\(\t*\)ct state invalid counter.*$/&\
 \1ct state invalid log prefix "nf_ct_state: invalid "\
 \1ct state new log prefix "nf_ct_state: new "\
 \1ct state established log prefix "nf_ct_state: established "\
@@ -54,7 +56,7 @@ cases=()
 for s in udp udplite icmp icmpv6 frag4 frag6 nochecksum; do
 	[ -r "$lab/scenarios/$s.pcap" ] && cases+=("$lab/scenarios/$s.pcap")
 done
-for s in frag-adv4 frag-adv6 l4-adv timeouts; do
+for s in frag-adv4 frag-adv6 l4-adv timeouts frag-timeouts; do
 	cases+=("$here/$s.pcap")
 done
 
@@ -73,7 +75,9 @@ for pcap in "${cases[@]}"; do
 		args+=(--sysctl-file "$sysctl")
 		eargs+=(--sysctl "$sysctl")
 	fi
-	[ "$name" = timeouts ] && args+=(--timing original)
+	case $name in
+	timeouts|frag-timeouts) args+=(--timing original) ;;
+	esac
 	for try in 1 2; do
 		rm -rf "$out"
 		CTLAB_REPLAY=$replay_bin "$tmp/replay.sh" "${args[@]}" "$pcap" "$out" \
