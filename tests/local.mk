@@ -85,6 +85,7 @@ check_PROGRAMS += %D%/tools/ct-state
 %C%_tools_ct_state_LDADD = $(LDADD_ANALYZER)
 TESTS += %D%/lab/udp/kernel-diff-udp.sh
 EXTRA_DIST += %D%/lab/udp/kernel-diff-udp.sh %D%/lab/udp/gen-udp-adv.py \
+	%D%/lab/udp/gen-udp-random.py \
 	%D%/lab/udp/frag-adv4.pcap %D%/lab/udp/frag-adv6.pcap \
 	%D%/lab/udp/l4-adv.pcap %D%/lab/udp/timeouts.pcap %D%/lab/udp/timeouts.sysctl \
 	%D%/lab/udp/frag-timeouts.pcap %D%/lab/udp/frag-timeouts.sysctl

@@ -8,8 +8,9 @@
 # every packet's `ct state` (nft log prefix "nf_ct_state: "), so silent
 # INVALIDs, RELATED, UNTRACKED, NEW and ESTABLISHED are compared per packet,
 # not only the logged reasons.  The engine side is tests/tools/ct-state.
-# Captures: the UDP/ICMP/fragment scenarios of tests/lab/scenarios and the
-# ones in this directory (made by gen-udp-adv.py); timeouts.pcap and
+# Captures: the UDP/ICMP/fragment scenarios of tests/lab/scenarios, the
+# ones in this directory (made by gen-udp-adv.py), and three seeded random
+# captures of 4000 packets made by gen-udp-random.py at run time; timeouts.pcap and
 # frag-timeouts.pcap are replayed with their original timing and the short
 # timeouts of their .sysctl files.
 #
@@ -59,6 +60,13 @@ done
 for s in frag-adv4 frag-adv6 l4-adv timeouts frag-timeouts; do
 	cases+=("$here/$s.pcap")
 done
+# seeded random captures (made here: too big to keep in the tree)
+if command -v python3 >/dev/null 2>&1; then
+	for seed in 1 2 3; do
+		python3 "$here/gen-udp-random.py" "$tmp/random-$seed.pcap" "$seed" 4000 &&
+			cases+=("$tmp/random-$seed.pcap")
+	done
+fi
 
 echo "1..${#cases[@]}"
 n=0
