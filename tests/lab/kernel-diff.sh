@@ -63,6 +63,14 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 diag() { sed 's/^/# /'; }
+perturb_failed=
+perturb() {	# run perturb quietly; a failure is reported as a test failure
+	if ! "$PERTURB" "$@" 2> "$work/perturb.err"; then
+		perturb_failed="$perturb_failed
+perturb $*: $(head -3 "$work/perturb.err")"
+		return 1
+	fi
+}
 
 replay() {	# replay [replay.sh options] IN OUT
 	"$labdir/replay.sh" "$@" < /dev/null > "$work/replay.err" 2>&1
@@ -74,7 +82,7 @@ replay() {	# replay [replay.sh options] IN OUT
 t_start=$(date +%s.%N)
 
 # ---- 1. the lab itself -------------------------------------------------------
-"$PERTURB" --make selftest "$work/selftest.pcap" || exit 1
+perturb --make selftest "$work/selftest.pcap"
 if replay "$work/selftest.pcap" "$work/st1" && replay "$work/selftest.pcap" "$work/st2"; then
 	ok "selftest: replayed twice"
 else
@@ -113,8 +121,8 @@ else
 fi
 
 # Determinism on a bigger capture with many lines.
-"$PERTURB" --make flows --seed "$SEED" --flows 60 "$work/base-synth-small.pcap" 2>/dev/null
-"$PERTURB" --seed "$SEED" --variants 8 "$work/base-synth-small.pcap" "$work/det.pcap" 2>/dev/null
+perturb --make flows --seed "$SEED" --flows 60 "$work/base-synth-small.pcap"
+perturb --seed "$SEED" --variants 8 "$work/base-synth-small.pcap" "$work/det.pcap"
 if replay "$work/det.pcap" "$work/det1" && replay "$work/det.pcap" "$work/det2" &&
    cmp -s "$work/det1/kernel.tsv" "$work/det2/kernel.tsv" &&
    [ "$(wc -l < "$work/det1/kernel.tsv")" -gt 100 ]; then
@@ -126,7 +134,7 @@ fi
 
 # Timing: with the original gaps conntrack entries expire (short timeout in
 # the sidecar), back to back they do not.
-"$PERTURB" --make timeout "$work/timeout.pcap" || exit 1
+perturb --make timeout "$work/timeout.pcap"
 printf 'net.netfilter.nf_conntrack_tcp_timeout_established = 1\nnet.netfilter.nf_conntrack_tcp_loose = 0\n' \
 	> "$work/timeout.sysctl"
 printf '10\t6\tinvalid new\n11\t6\tinvalid new\n' > "$work/timeout.expect"
@@ -165,21 +173,21 @@ done
 for p in "$labdir"/scenarios/real-*.pcap; do
 	[ -e "$p" ] || continue
 	name=$(basename "$p" .pcap)
-	"$PERTURB" --seed "$SEED" --variants 40 "$p" "$work/perturbed-$name.pcap" 2>/dev/null &&
+	perturb --seed "$SEED" --variants 40 "$p" "$work/perturbed-$name.pcap" &&
 		printf 'perturbed %s (seed %s, 40 variants)\t%s\t\n' "$name" "$SEED" \
 			"$work/perturbed-$name.pcap" >> "$work/list"
 done
 # ... and of synthetic flows, with default and with changed knobs.
-"$PERTURB" --make flows --seed "$SEED" --flows 240 "$work/base-synth.pcap" 2>/dev/null
-"$PERTURB" --seed "$SEED" --variants 4 "$work/base-synth.pcap" "$work/perturbed-synth.pcap" 2>/dev/null &&
+perturb --make flows --seed "$SEED" --flows 240 "$work/base-synth.pcap"
+perturb --seed "$SEED" --variants 4 "$work/base-synth.pcap" "$work/perturbed-synth.pcap" &&
 	printf 'perturbed synthetic flows (seed %s)\t%s\t\n' "$SEED" "$work/perturbed-synth.pcap" >> "$work/list"
 s2=$((SEED + 1000))
-"$PERTURB" --seed "$s2" --variants 2 "$work/base-synth.pcap" "$work/perturbed-liberal.pcap" 2>/dev/null &&
+perturb --seed "$s2" --variants 2 "$work/base-synth.pcap" "$work/perturbed-liberal.pcap" &&
 	printf 'net.netfilter.nf_conntrack_tcp_be_liberal = 1\n' > "$work/perturbed-liberal.sysctl" &&
 	printf 'perturbed synthetic flows, be_liberal=1 (seed %s)\t%s\t%s\n' "$s2" \
 		"$work/perturbed-liberal.pcap" "$work/perturbed-liberal.sysctl" >> "$work/list"
 s3=$((SEED + 2000))
-"$PERTURB" --seed "$s3" --variants 2 "$work/base-synth.pcap" "$work/perturbed-noloose.pcap" 2>/dev/null &&
+perturb --seed "$s3" --variants 2 "$work/base-synth.pcap" "$work/perturbed-noloose.pcap" &&
 	printf 'net.netfilter.nf_conntrack_tcp_loose = 0\n' > "$work/perturbed-noloose.sysctl" &&
 	printf 'perturbed synthetic flows, tcp_loose=0 (seed %s)\t%s\t%s\n' "$s3" \
 		"$work/perturbed-noloose.pcap" "$work/perturbed-noloose.sysctl" >> "$work/list"
@@ -238,6 +246,12 @@ EOF
 	fi
 done < "$work/list"
 
+if [ -z "$perturb_failed" ]; then
+	ok "perturb generated every capture"
+else
+	notok "perturb failed"
+	printf '%s\n' "$perturb_failed" | diag
+fi
 if [ "$replayed" -ge 20000 ]; then
 	ok "$replayed packets replayed through the kernel (>= 20000)"
 else
