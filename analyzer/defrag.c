@@ -840,6 +840,14 @@ defrag_feed(struct defrag *d, const struct pkt *in, const struct pkt **out, cons
 	if (!in->is_fragment || (in->family != 4 && in->family != 6))
 		return DEFRAG_PASS;
 	d->st.fragments++;
+	/* ip_rcv / ipv6_rcv drop these before the defrag hooks ever see them:
+	 * they must not join (or spoil) a reassembly queue */
+	if (in->notes & (PKT_NOTE_IP_BAD | PKT_NOTE_IP_LEN_GT_WIRE | PKT_NOTE_IP_CSUM_BAD)) {
+		d->st.dropped++;
+		*why = "fragment with an invalid IP header (dropped by ip_rcv before "
+		       "defragmentation)";
+		return DEFRAG_DROP;
+	}
 	if (in->family == 4)
 		st = feed_v4(d, in, now, out, why);
 	else

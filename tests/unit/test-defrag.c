@@ -431,6 +431,21 @@ main(void)
 		defrag_free(d);
 	}
 
+	/* a fragment the IP layer drops does not join the queue */
+	d = defrag_new(4u << 20);
+	frag4(&f[0], udp, 0, 24, true, 0x7700, 77000, 0);
+	f[0].p.notes |= PKT_NOTE_IP_CSUM_BAD;
+	frag4(&f[1], udp, 24, 24, false, 0x7700, 77001, 0);
+	frag4(&f[2], udp, 0, 24, true, 0x7700, 77002, 0);
+	s1 = feed(d, &f[0], &out, &why);
+	why2 = why;
+	s2 = feed(d, &f[1], &out, &why);
+	s3 = feed(d, &f[2], &out, &why);
+	TEST(check_int(s1, ==, DEFRAG_DROP) && check(why_has(why2, "ip_rcv")) &&
+	     check_int(s2, ==, DEFRAG_HELD) && check_int(s3, ==, DEFRAG_DONE),
+	     "fragment with a bad IP header checksum dropped before reassembly");
+	defrag_free(d);
+
 	/* not a fragment */
 	d = defrag_new(4u << 20);
 	frag4(&f[0], udp, 0, 48, false, 0x8000, 80000, 0);

@@ -170,6 +170,13 @@ def frag_adv4(path):
     p.add(ip4(D, S, 1, r[40:], ident=15, off=40, mf=False))
     # o) DF on fragments
     fr(16, 0, 24, True, df=True); fr(16, 24, 24, False, df=True)
+    # q) a first fragment with a bad IP header checksum never reaches
+    #    defrag (ip_rcv drops it): the good one completes the datagram
+    bad_ip = bytearray(ip4(S, D, 17, d[0:24], ident=19, off=0, mf=True))
+    bad_ip[10] ^= 0xff
+    p.add(bytes(bad_ip))
+    fr(19, 24, 24, False)
+    fr(19, 0, 24, True)
     # p) ipfrag_max_dist (64): 65 other fragments from the same source in
     #    between restart the queue; 63 do not
     fr(17, 0, 24, True)
