@@ -143,14 +143,15 @@ dist_check_SCRIPTS += %D%/tcp/kernel-fuzz.sh
 EXTRA_DIST += %D%/tcp/tcp-fuzz.py
 
 # --- cli (command line, inputs, report contract; golden samples)
-check_PROGRAMS += %D%/tools/json-get %D%/unit/test-correlate %D%/unit/test-report
+check_PROGRAMS += %D%/tools/json-get %D%/tools/mutate %D%/unit/test-correlate \
+	%D%/unit/test-report
 %C%_tools_json_get_LDADD = $(JANSSON_LIBS)
 %C%_unit_test_correlate_LDADD = $(LDADD_TEST)
 %C%_unit_test_report_LDADD = $(LDADD_TEST)
 TESTS += %D%/unit/test-correlate %D%/unit/test-report
 CLI_TESTS = %D%/cli/options.sh %D%/cli/inputs.sh %D%/cli/errors.sh \
 	%D%/cli/contract.sh %D%/cli/determinism.sh %D%/cli/golden.sh \
-	%D%/cli/samples-truth.sh
+	%D%/cli/samples-truth.sh %D%/cli/robust.sh
 TESTS += $(CLI_TESTS) %D%/golden/run-golden.sh
 dist_check_SCRIPTS += $(CLI_TESTS) %D%/cli/cli-lib.sh \
 	%D%/golden/run-golden.sh %D%/golden/update.sh
