@@ -6,7 +6,8 @@
 # RST variants, resync/reopen SYNs, SACK, wscale, keep-alives, bad flags and
 # checksums, IPv4 and IPv6) are replayed through the kernel lab (replay.sh)
 # and through the engine (ct-trace --tsv, same sysctls); for every record the
-# multiset of conntrack messages must be equal.
+# multiset of conntrack messages must be equal, and the packets marked
+# INVALID (logged or silent: the lab's invalid.tsv, ct-trace --invalid) too.
 #
 # Environment: TCP_FUZZ_SEED (default 40) shifts the seeds; TCP_FUZZ_KEEP=DIR
 # keeps the artifacts.  Skips when the lab cannot run (not root, no netns /
@@ -55,6 +56,7 @@ failed=0
 packets=0
 lines=0
 diffs=0
+vdiffs=0
 
 # case NAME SEED FLOWS STEPS [--v6] [SYSCTL-LINE]...
 run_case() {
@@ -93,6 +95,15 @@ run_case() {
 	sort "$dir/out/kernel.tsv" > "$dir/k.sorted"
 	sort "$dir/engine.tsv" > "$dir/e.sorted"
 	d=$(diff "$dir/k.sorted" "$dir/e.sorted" | grep -c '^[<>]')
+	if [ -f "$dir/out/invalid.tsv" ]; then
+		"$TRACE" --invalid "${tr[@]}" "$dir/out/capture.pcap" > "$dir/engine.inv"
+		v=$(diff "$dir/out/invalid.tsv" "$dir/engine.inv" | grep -c '^[<>]')
+		verdicts="$(wc -l < "$dir/out/invalid.tsv") INVALID"
+	else
+		v=0
+		verdicts="no invalid.tsv"
+	fi
+	vdiffs=$((vdiffs + v))
 	k=$(wc -l < "$dir/out/kernel.tsv")
 	e=$(python3 -c "import sys,struct
 f=open(sys.argv[1],'rb').read();o=24;c=0
@@ -102,12 +113,14 @@ print(c)" "$dir/in.pcap")
 	packets=$((packets + e))
 	lines=$((lines + k))
 	diffs=$((diffs + d))
-	if [ "$d" -eq 0 ] && [ "$k" -gt 0 ]; then
-		echo "ok $n - $name: $e packets, $k kernel lines, engine equal"
+	if [ "$d" -eq 0 ] && [ "$v" -eq 0 ] && [ "$k" -gt 0 ]; then
+		echo "ok $n - $name: $e packets, $k kernel lines, $verdicts, engine equal"
 	else
 		failed=$((failed + 1))
-		echo "not ok $n - $name: $e packets, $k kernel lines, $d lines differ"
+		echo "not ok $n - $name: $e packets, $k kernel lines ($d differ), $verdicts ($v differ)"
 		diff "$dir/k.sorted" "$dir/e.sorted" | head -20 | sed 's/^/# /'
+		[ -f "$dir/engine.inv" ] &&
+			diff "$dir/out/invalid.tsv" "$dir/engine.inv" | head -10 | sed 's/^/# invalid /'
 	fi
 }
 
@@ -120,5 +133,5 @@ run_case loose0-rst $((SEED + 2)) 40 100 "" \
 run_case liberal-retrans $((SEED + 3)) 40 100 --v6 \
 	"net.netfilter.nf_conntrack_tcp_be_liberal = 1" \
 	"net.netfilter.nf_conntrack_tcp_max_retrans = 1"
-echo "# kernel-fuzz: $packets packets, $lines kernel lines, $diffs differences"
+echo "# kernel-fuzz: $packets packets, $lines kernel lines, $diffs message differences, $vdiffs verdict differences"
 [ $failed -eq 0 ]

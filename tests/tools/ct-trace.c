@@ -7,10 +7,12 @@
  *
  * (non-TCP: index proto PROTO -> verdict reason).  With --tsv it prints
  * what the kernel lab writes to kernel.tsv instead (INDEX<TAB>PROTO<TAB>
- * MESSAGE per log line, text from rules_render()), for a plain diff.
+ * MESSAGE per log line, text from rules_render()), for a plain diff; with
+ * --invalid the record index of every packet the engine marks INVALID,
+ * logged or not (the lab's invalid.tsv).
  *
- * Usage: ct-trace [--tsv] [--rules DIR] [--sysctl FILE]... [--set KNOB=V]...
- *                 [--check] CAPTURE
+ * Usage: ct-trace [--tsv | --invalid] [--rules DIR] [--sysctl FILE]...
+ *                 [--set KNOB=V]... [--check] CAPTURE
  */
 #include "config.h"
 
@@ -68,7 +70,7 @@ args_str(const struct reason_args *a, char *buf, size_t size)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: ct-trace [--tsv] [--check] [--rules DIR] [--sysctl FILE]... "
+	fprintf(stderr, "usage: ct-trace [--tsv | --invalid] [--check] [--rules DIR] [--sysctl FILE]... "
 			"[--set KNOB=VALUE]... CAPTURE\n");
 	return 2;
 }
@@ -116,7 +118,7 @@ main(int argc, char **argv)
 	struct defrag *df = NULL;
 	struct pcap_rec rec;
 	struct pkt pkt;
-	bool tsv = false, show_check = false;
+	bool tsv = false, show_check = false, invalid_only = false;
 	int i, rc = 1, r;
 
 	ctx_init(&ctx);
@@ -124,6 +126,8 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--tsv") == 0) {
 			tsv = true;
+		} else if (strcmp(argv[i], "--invalid") == 0) {
+			invalid_only = true;
 		} else if (strcmp(argv[i], "--check") == 0) {
 			show_check = true;
 		} else if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) {
@@ -185,6 +189,11 @@ main(int argc, char **argv)
 		if (ct_engine_packet(e, p, &res) < 0) {
 			fprintf(stderr, "ct-trace: out of memory\n");
 			goto out;
+		}
+		if (invalid_only) {
+			if (res.verdict == CT_INVALID)
+				printf("%llu\n", (unsigned long long)rec.index);
+			continue;
 		}
 		if (tsv) {
 			for (m = 0; m < res.n_msgs; m++) {
