@@ -162,6 +162,25 @@ report_text_write(const struct report *r, FILE *out)
 		(unsigned long long)s->flagged, s->flagged == 1 ? "" : "s",
 		(unsigned long long)s->unlogged);
 
+	if (s->matched > s->agree) {
+		fputs("Where the engine does not reproduce the kernel's line:\n", out);
+		for (size_t i = 0; i < r->n_events; i++) {
+			const struct report_event *re = &r->events[i];
+
+			if (!re->cr || !re->cr->cand || re->agrees)
+				continue;
+			fprintf(out, "  event %u: kernel: ", re->ev->id);
+			put_safe(out, re->ev->message);
+			fputs("\n           engine: ", out);
+			if (re->engine_msg)
+				put_safe(out, re->engine_msg);
+			else
+				fprintf(out, "no such line (verdict %s)",
+					ct_verdict_name(re->engine_verdict));
+			fputc('\n', out);
+		}
+		fputc('\n', out);
+	}
 	fputs("Inputs:\n", out);
 	for (size_t i = 0; i < r->n_inputs; i++) {
 		fputs("  ", out);

@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 22
+plan 24
 
 run --help
 [ "$rc" -eq 0 ] && grep -q '^Usage: ctexplain \[OPTIONS\] PATH' "$T/out" &&
@@ -68,6 +68,20 @@ status_is 0 && is profile "$(jget /kernel/profile)" 6.1 &&
 	is be_liberal_src "$(jget /sysctl_source/net.netfilter.nf_conntrack_tcp_be_liberal)" option &&
 	is loose "$(jget /sysctl/net.netfilter.nf_conntrack_tcp_loose)" 0
 ok $? "--kernel and --sysctl are applied and reported as 'option'"
+
+# the policy reaches the engine: without checksum checks the kernel's
+# "bad checksum" line is no longer reproduced (and the text says so)
+run --format json --sysctl nf_conntrack_checksum=0 "$LOG" "$PCAP"
+status_is 0 && is summary "$(jget /summary/matched) $(jget /summary/agree) $(jget /summary/flagged_packets)" "3 2 2" &&
+	is e1 "$(jget /events/1/verdict/agrees) $(jget /events/1/verdict/engine) $(jget /events/1/verdict/message)" \
+		"false accept null"
+ok $? "--sysctl nf_conntrack_checksum=0 changes the engine's verdicts"
+
+run --sysctl nf_conntrack_checksum=0 "$LOG" "$PCAP"
+status_is 0 && grep -q "^Where the engine does not reproduce the kernel's line:" "$T/out" &&
+	grep -q '^  event 1: kernel: bad checksum$' "$T/out" &&
+	grep -q '^           engine: no such line (verdict accept)$' "$T/out"
+ok $? "text report lists the events the engine does not reproduce"
 
 # a sysctl dump among the inputs; an option wins over it
 printf 'net.netfilter.nf_conntrack_tcp_be_liberal = 1\nnet.netfilter.nf_conntrack_tcp_loose = 0\nnet.ipv4.ip_forward = 1\n' >"$T/sysctl.txt"
