@@ -33,11 +33,39 @@ def main():
 
     def rb(n):
         return bytes(random.getrandbits(8) for _ in range(n))
+    sent = {4: [], 6: []}     # recent whole IP packets, for quoting
     for i in range(count):
         v6 = random.random() < 0.5
         S, D = random.sample(A6 if v6 else A4, 2)
-        kind = random.choice(['udp', 'lite', 'icmp', 'err', 'frag', 'raw'])
-        if kind == 'udp' or kind == 'lite':
+        kind = random.choice(['udp', 'lite', 'icmp', 'err', 'frag', 'raw',
+                              'good', 'echo', 'quote', 'quote'])
+        if kind == 'good':
+            # well-formed UDP on few ports, both directions: flows with replies
+            proto = 17
+            sp, dp = random.choice([(1000, 53), (1001, 53), (53, 1000), (53, 1001)])
+            l4 = g.udp(S, D, sp, dp, rb(random.randrange(0, 20)))
+        elif kind == 'echo':
+            proto = 58 if v6 else 1
+            t = random.choice([128, 129, 139, 140] if v6 else [8, 0, 13, 14, 15, 16, 17, 18])
+            l4 = g.icmp(S, D, t, 0, random.randrange(0, 3) << 16 | random.randrange(0, 4),
+                        rb(random.choice([0, 8, 12])), v6=v6)
+        elif kind == 'quote' and sent[6 if v6 else 4]:
+            # an error quoting a packet sent before, from either end or a
+            # third host, to either end or a third host
+            proto = 58 if v6 else 1
+            q = random.choice(sent[6 if v6 else 4])
+            hl = 40 if v6 else 20
+            qs, qd = (q[8:24], q[24:40]) if v6 else (q[12:16], q[16:20])
+            S = random.choice([qs, qd, S])
+            D = random.choice([qs, qd, D])
+            if S == D:
+                continue
+            body = q[:hl + random.choice([8, 8, 8, 4, 2])]
+            t = random.choice([1, 2, 3, 4] if v6 else [3, 4, 5, 11, 12])
+            l4 = g.icmp(S, D, t, random.choice([0, 1]), 0, body, v6=v6)
+        elif kind == 'quote':
+            continue
+        elif kind == 'udp' or kind == 'lite':
             proto = 17 if kind == 'udp' else 136
             l4 = g.udp(S, D, random.choice([1, 2, 53]), random.choice([1, 53]), rb(random.randrange(0, 40)), proto=proto,
                        lenfield=random.choice([None, 0, 4, 8, 12, 100]), cs=random.choice(['ok', 'bad', 'zero', 'p17', 'p17lo']))
@@ -72,9 +100,14 @@ def main():
             proto = random.choice([17, 1, 58, 136, 6])
             l4 = rb(random.randrange(0, 30))
         if v6:
-            p.add(g.ip6(S, D, proto, l4, hlim=random.choice([64, 255])), v6=True)
+            pk = g.ip6(S, D, proto, l4, hlim=random.choice([64, 255]))
         else:
-            p.add(g.ip4(S, D, proto, l4))
+            pk = g.ip4(S, D, proto, l4)
+        p.add(pk, v6=v6)
+        if kind in ('good', 'echo', 'udp', 'lite'):
+            lst = sent[6 if v6 else 4]
+            lst.append(pk)
+            del lst[:-50]
     p.close()
 
 
