@@ -103,6 +103,29 @@ list_add(struct run_ctx *ctx, struct input_list *l, const char *path,
 	return 0;
 }
 
+/* Bundles often hold rotated, compressed logs and captures: name the
+ * compressor instead of calling the file unknown.  NULL if none. */
+static const char *
+compressed_name(const uint8_t *b, size_t n)
+{
+	static const struct {
+		const char *name;
+		uint8_t magic[6];
+		size_t len;
+	} magics[] = {
+		{ "gzip", { 0x1f, 0x8b }, 2 },
+		{ "xz", { 0xfd, '7', 'z', 'X', 'Z', 0x00 }, 6 },
+		{ "zstd", { 0x28, 0xb5, 0x2f, 0xfd }, 4 },
+		{ "bzip2", { 'B', 'Z', 'h' }, 3 },
+		{ "lz4", { 0x04, 0x22, 0x4d, 0x18 }, 4 },
+	};
+
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (magics[i].len <= n && memcmp(b, magics[i].magic, magics[i].len) == 0)
+			return magics[i].name;
+	return NULL;
+}
+
 /* Read the first bytes of @path and decide what it is. */
 static int
 sniff_file(struct run_ctx *ctx, struct input_list *l, const char *path)
@@ -111,6 +134,7 @@ sniff_file(struct run_ctx *ctx, struct input_list *l, const char *path)
 	size_t len;
 	FILE *f;
 	enum logsrc_format fmt;
+	const char *fmt_name;
 	int rc;
 
 	f = fopen(path, "rb");
@@ -141,6 +165,12 @@ sniff_file(struct run_ctx *ctx, struct input_list *l, const char *path)
 	fmt = logsrc_sniff(buf, len);
 	if (fmt != LOGFMT_UNKNOWN) {
 		rc = list_add(ctx, l, path, INPUT_LOG, fmt);
+		goto out;
+	}
+	fmt_name = compressed_name(buf, len);
+	if (fmt_name) {
+		rc = ctx_err(ctx, ERR_INPUT, "%s: %s-compressed file: decompress it first", path,
+			     fmt_name);
 		goto out;
 	}
 	rc = ctx_err(ctx, ERR_INPUT,

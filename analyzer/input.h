@@ -14,7 +14,8 @@
  *
  * Errors (a missing PATH, an unreadable file, a file of no known kind) are
  * recorded in the run context with the file name (exit status 3) and the
- * file is left out; the rest is still listed.
+ * file is left out; the rest is still listed.  Compressed files (gzip, xz,
+ * zstd, bzip2, lz4) are named as such: decompress them first.
  */
 #ifndef CTEXPLAIN_INPUT_H
 #define CTEXPLAIN_INPUT_H

@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 10
+plan 11
 
 # the rest of the input (kern.log + basic.pcap) must still be fully analysed
 rest_ok() {
@@ -84,10 +84,17 @@ status_is 3 && grep -q "^ctexplain: $T/bad-sysctl.conf: line 1: " "$T/err" &&
 	is loose "$(jget /sysctl/net.netfilter.nf_conntrack_tcp_loose)" 1
 ok $? "sysctl dump with a bad value: line named, exit 3, default kept"
 
+gzip -c "$LOG" >"$T/kern.log.1.gz"
+run --format json "$T/kern.log.1.gz" "$LOG" "$PCAP"
+status_is 3 && is lines "$(stderr_lines)" 1 &&
+	grep -q "^ctexplain: $T/kern.log.1.gz: gzip-compressed file: decompress it first\$" "$T/err" &&
+	rest_ok
+ok $? "a compressed file is named as such, exit 3, rest analysed"
+
 chmod 000 "$T/b1/kern.log"
 if [ "$(id -u)" -eq 0 ]; then
-	echo "ok 10 # SKIP unreadable files are readable for root"
-	tap_n=10
+	echo "ok 11 # SKIP unreadable files are readable for root"
+	tap_n=11
 else
 	run --format json "$T/b1/kern.log" "$PCAP"
 	status_is 3 && grep -q "kern.log: cannot open: Permission denied" "$T/err"
