@@ -38,7 +38,34 @@ def main():
         v6 = random.random() < 0.5
         S, D = random.sample(A6 if v6 else A4, 2)
         kind = random.choice(['udp', 'lite', 'icmp', 'err', 'frag', 'raw',
-                              'good', 'echo', 'quote', 'quote'])
+                              'good', 'echo', 'quote', 'quote', 'fragflow'])
+        if kind == 'fragflow':
+            # a whole datagram cut into 2..4 pieces, shuffled, sometimes a
+            # piece twice or an overlapping piece, sometimes ECN mixed
+            sp, dp = random.choice([(1000, 53), (53, 1000), (1002, 53)])
+            dg = g.udp(S, D, sp, dp, rb(random.randrange(16, 120)),
+                       cs=random.choice(['ok', 'ok', 'ok', 'bad']))
+            slots = range(1, (len(dg) - 1) // 8 + 1)
+            cuts = sorted(random.sample(slots, min(len(slots), random.randrange(1, 4))))
+            offs = [0] + [c * 8 for c in cuts] + [len(dg)]
+            pieces = [(offs[k], offs[k + 1]) for k in range(len(offs) - 1) if offs[k] < offs[k + 1]]
+            r = random.random()
+            if r < 0.15:
+                pieces.append(random.choice(pieces))
+            elif r < 0.25 and len(pieces) > 1:
+                a = random.randrange(0, len(pieces) - 1)
+                pieces.append((pieces[a][0], pieces[a + 1][1]))
+            random.shuffle(pieces)
+            ident = random.randrange(0, 1 << 16)
+            tos = random.choice([0, 0, 0, 2, 3])
+            for (a, b) in pieces:
+                mf = b < len(dg)
+                if v6:
+                    p.add(g.frag6(S, D, 17, dg[a:b], a, mf, ident, tc=random.choice([tos, tos, 0])), v6=True)
+                else:
+                    p.add(g.ip4(S, D, 17, dg[a:b], ident=ident, off=a, mf=mf,
+                                tos=random.choice([tos, tos, 0])))
+            continue
         if kind == 'good':
             # well-formed UDP on few ports, both directions: flows with replies
             proto = 17
