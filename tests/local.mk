@@ -129,6 +129,36 @@ EXTRA_DIST += %D%/data/pcap/gen-fixtures.c \
 	%D%/data/pcap/truncated.pcap %D%/data/pcap/bad-caplen.pcap \
 	%D%/data/pcap/corrupt-block.pcapng %D%/data/pcap/empty.pcap \
 	%D%/data/pcap/not-a-capture.txt
+# fuzz targets (libFuzzer entry points), replayed over their corpus as TAP
+check_PROGRAMS += %D%/fuzz/replay-decode %D%/fuzz/replay-pcapsrc
+%C%_fuzz_replay_decode_SOURCES = %D%/fuzz/replay.c %D%/fuzz/fuzz-decode.c
+%C%_fuzz_replay_decode_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/%D%/unit \
+	-DFUZZ_CORPUS='"tests/fuzz/corpus/decode"'
+%C%_fuzz_replay_decode_LDADD = $(LDADD_TEST)
+%C%_fuzz_replay_pcapsrc_SOURCES = %D%/fuzz/replay.c %D%/fuzz/fuzz-pcapsrc.c
+%C%_fuzz_replay_pcapsrc_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/%D%/unit \
+	-DFUZZ_CORPUS='"tests/data/pcap"'
+%C%_fuzz_replay_pcapsrc_LDADD = $(LDADD_TEST)
+TESTS += %D%/fuzz/replay-decode %D%/fuzz/replay-pcapsrc
+EXTRA_DIST += \
+	%D%/fuzz/corpus/decode/frag6-0 \
+	%D%/fuzz/corpus/decode/frag6-1 \
+	%D%/fuzz/corpus/decode/icmp-10 \
+	%D%/fuzz/corpus/decode/icmp-12 \
+	%D%/fuzz/corpus/decode/icmp-4 \
+	%D%/fuzz/corpus/decode/icmpv6-14 \
+	%D%/fuzz/corpus/decode/icmpv6-16 \
+	%D%/fuzz/corpus/decode/icmpv6-6 \
+	%D%/fuzz/corpus/decode/null-0 \
+	%D%/fuzz/corpus/decode/qinq-0 \
+	%D%/fuzz/corpus/decode/raw-0 \
+	%D%/fuzz/corpus/decode/real-udplite4-0 \
+	%D%/fuzz/corpus/decode/sll-0 \
+	%D%/fuzz/corpus/decode/sll2-1 \
+	%D%/fuzz/corpus/decode/tcp-malformed-3 \
+	%D%/fuzz/corpus/decode/tcp-malformed-8 \
+	%D%/fuzz/corpus/decode/tcp-options-0 \
+	%D%/fuzz/corpus/decode/tcp-options-5
 
 # --- tcp
 noinst_PROGRAMS += %D%/tools/ct-trace
