@@ -15,6 +15,7 @@
 #include "ct-policy.h"
 #include "input.h"
 #include "pcapsrc.h"
+#include "util-strparse.h"
 
 /* Bytes read to recognise a file: enough for any log line prefix. */
 #define INPUT_SNIFF_MAX (64u * 1024u)
@@ -46,6 +47,8 @@ input_kind_name(enum input_kind k)
 		return "capture";
 	case INPUT_SYSCTL:
 		return "sysctl";
+	case INPUT_CONNTRACK:
+		return "conntrack";
 	case INPUT_LOG:
 	case INPUT_EMPTY:
 	default:
@@ -101,6 +104,50 @@ list_add(struct run_ctx *ctx, struct input_list *l, const char *path,
 	l->v[l->n].log_format = fmt;
 	l->n++;
 	return 0;
+}
+
+/*
+ * A conntrack-tools listing: every line of the first ones is
+ *   [ipv4|ipv6 <n> ]<proto> <n> [<timeout> ][STATE ]src=... dst=... ...
+ * (conntrack -L, -o extended); we check the shape of up to 4 lines: a
+ * lowercase word ("tcp", "ipv4"), a number, and " src=" / " dst=".
+ */
+int
+input_sniff_conntrack(const uint8_t *buf, size_t len)
+{
+	const char *p = (const char *)buf, *end = p + len;
+	int good = 0;
+
+	while (p < end && good < 4) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *q = p;
+
+		if (!nl && good > 0)
+			break;	/* a cut last line says nothing */
+		if (le == p) {
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		if (*q < 'a' || *q > 'z')
+			return 0;
+		while (q < le && ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9')))
+			q++;
+		if (q - p > 8 || q >= le || *q != ' ')
+			return 0;
+		while (q < le && *q == ' ')
+			q++;
+		if (q >= le || *q < '0' || *q > '9')
+			return 0;
+		if (!sp_find(q, le, " src=", 5) || !sp_find(q, le, " dst=", 5))
+			return 0;
+		for (const char *c = p; c < le; c++)
+			if ((unsigned char)*c < 0x20 && *c != '\t')
+				return 0;
+		good++;
+		p = nl ? nl + 1 : end;
+	}
+	return good > 0;
 }
 
 /* Bundles often hold rotated, compressed logs and captures: name the
@@ -165,6 +212,10 @@ sniff_file(struct run_ctx *ctx, struct input_list *l, const char *path)
 	fmt = logsrc_sniff(buf, len);
 	if (fmt != LOGFMT_UNKNOWN) {
 		rc = list_add(ctx, l, path, INPUT_LOG, fmt);
+		goto out;
+	}
+	if (input_sniff_conntrack(buf, len)) {
+		rc = list_add(ctx, l, path, INPUT_CONNTRACK, LOGFMT_UNKNOWN);
 		goto out;
 	}
 	fmt_name = compressed_name(buf, len);

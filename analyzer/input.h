@@ -10,7 +10,8 @@
  * meta.json, bundle.json, *.md).  A file named on the command line is never
  * skipped.  The kind of every file is recognised from its first bytes:
  * pcap/pcapng magic (pcapsrc_sniff), a sysctl dump (ct_policy_sniff_sysctl),
- * a kernel log format (logsrc_sniff), in that order.
+ * a kernel log format (logsrc_sniff), a conntrack-tools listing, in that
+ * order.
  *
  * Errors (a missing PATH, an unreadable file, a file of no known kind) are
  * recorded in the run context with the file name (exit status 3) and the
@@ -31,6 +32,7 @@ enum input_kind {
 	INPUT_CAPTURE,
 	INPUT_SYSCTL,
 	INPUT_EMPTY,		/* a zero-length file: listed, nothing to read */
+	INPUT_CONNTRACK,	/* a `conntrack -L` listing: listed, not used yet */
 };
 
 struct input_file {
@@ -56,8 +58,11 @@ void input_list_release(struct input_list *l);
  */
 int input_collect(struct run_ctx *ctx, char *const *paths, size_t n, struct input_list *l);
 
-/* "log", "capture", "sysctl" (INPUT_EMPTY is reported as "log"). */
+/* "log", "capture", "sysctl", "conntrack" (INPUT_EMPTY is reported as "log"). */
 const char *input_kind_name(enum input_kind k);
+
+/* Is this the start of a `conntrack -L` / `conntrack -L -o extended` listing? */
+int input_sniff_conntrack(const uint8_t *buf, size_t len);
 
 /*
  * Is @name (a directory entry, no '/') skipped when met inside a bundle

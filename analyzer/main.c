@@ -632,6 +632,8 @@ main(int argc, char **argv)
 			fmt = "pcap";	/* refined once opened */
 		else if (in->kind == INPUT_SYSCTL)
 			fmt = "sysctl";
+		else if (in->kind == INPUT_CONNTRACK)
+			fmt = "conntrack-list";
 		if (report_add_input(&rep, in->path, input_kind_name(in->kind), fmt, 0) < 0) {
 			ctx_err(&ctx, ERR_NOMEM, "out of memory");
 			goto finish;
@@ -647,6 +649,13 @@ main(int argc, char **argv)
 		rep.inputs[i].records = count_lines(inputs.v[i].path);
 	}
 	rep.policy = o.policy;
+	for (size_t i = 0; i < inputs.n; i++) {
+		if (inputs.v[i].kind != INPUT_CONNTRACK)
+			continue;
+		rep.inputs[i].records = count_lines(inputs.v[i].path);
+		ctx_note(&ctx, "%s: conntrack table listing: recognised, not used by this version",
+			 inputs.v[i].path);
+	}
 
 	/* logs -> events, in input order */
 	year_hint = capture_year(&inputs);

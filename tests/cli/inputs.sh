@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 10
+plan 11
 
 B="$T/bundle"
 mkdir -p "$B/expected" "$B/sub/deeper" "$B/.git"
@@ -73,5 +73,13 @@ status_is 0 && is fmt "$(jget /inputs/0/format)" syslog &&
 	is wall "$(jget /events/0/time/wall)" 2025-11-26T15:08:26.000000Z &&
 	is match "$(jget /events/0/match/index)" 1
 ok $? "syslog without a year: the year of the first capture record, not the file's mtime"
+
+# conntrack-tools listings (plain and -o extended) are recognised, not errors
+printf 'tcp      6 431999 ESTABLISHED src=192.0.2.1 dst=198.51.100.2 sport=40000 dport=443 src=198.51.100.2 dst=192.0.2.1 sport=443 dport=40000 [ASSURED] mark=0 use=1\nudp      17 29 src=192.0.2.1 dst=198.51.100.2 sport=53 dport=53 [UNREPLIED] src=198.51.100.2 dst=192.0.2.1 sport=53 dport=53 mark=0 use=1\n' >"$T/conntrack-L.txt"
+printf 'ipv4     2 tcp      6 431999 ESTABLISHED src=192.0.2.1 dst=198.51.100.2 sport=40000 dport=443 src=198.51.100.2 dst=192.0.2.1 sport=443 dport=40000 [ASSURED] mark=0 zone=0 use=2\n' >"$T/conntrack-ext.txt"
+run --format json "$T/conntrack-L.txt" "$T/conntrack-ext.txt" "$LOG"
+status_is 0 && is kinds "$(jget /inputs/0/kind) $(jget /inputs/1/kind) $(jget /inputs/0/records)" "conntrack conntrack 2" &&
+	grep -q 'conntrack table listing: recognised, not used' "$T/out" && is events "$(jget /summary/events)" 3
+ok $? "conntrack -L listings are recognised (listed with a note), not errors"
 
 done_testing
