@@ -12,7 +12,9 @@
  * MAC= as nf_log prints it: the kernel untags VLAN frames before the
  * packet reaches conntrack on the VLAN device (skb_vlan_untag() moves the
  * addresses over the tag), so the 14 bytes it shows are dst, src and the
- * innermost ethertype.  We build mac_hdr the same way.
+ * innermost ethertype.  We build mac_hdr the same way.  (A VLAN device
+ * on a NIC without VLAN TX offload has hard_header_len 18, and nf_log then
+ * prints 18 bytes: those 14 plus the first 4 of the IP header.)
  *
  * References: https://www.tcpdump.org/linktypes.html (LINKTYPE_LINUX_SLL,
  * LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_LOOP).

@@ -322,6 +322,12 @@ pcapsrc_open(struct run_ctx *ctx, const char *path, struct pcapsrc **out)
 	if (!f)
 		return ctx_err(ctx, ERR_INPUT, "%s: %s", path, strerror(errno));
 	got = fread(magic, 1, sizeof(magic), f);
+	if (got < sizeof(magic) && ferror(f)) {	/* a directory, an I/O error */
+		int e = errno;
+
+		fclose(f);
+		return ctx_err(ctx, ERR_INPUT, "%s: %s", path, strerror(e));
+	}
 	if (fseek(f, 0, SEEK_SET) != 0) {
 		fclose(f);
 		return ctx_err(ctx, ERR_INPUT, "%s: cannot seek: %s", path, strerror(errno));

@@ -314,6 +314,9 @@ test_errors(void)
 	TEST(check_int(R.rc, ==, ERR_INPUT) &&
 	     check(strstr(R.err, "not-a-capture.txt: not a pcap or pcapng file") != NULL),
 	     "non-capture file: '%s'", R.err);
+	read_all(fixdir, &R);
+	TEST(check_int(R.rc, ==, ERR_INPUT) && check(strstr(R.err, "Is a directory") != NULL),
+	     "a directory: '%s'", R.err);
 	read_all(fix("does-not-exist.pcap"), &R);
 	TEST(check_int(R.rc, ==, ERR_INPUT) && check(strstr(R.err, "does-not-exist.pcap: ") != NULL),
 	     "missing file: '%s'", R.err);
