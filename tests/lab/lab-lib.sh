@@ -58,7 +58,8 @@ lab__refs_prune()
 	local f pid
 	for f in "$LAB_REFDIR"/user.*; do
 		[ -e "$f" ] || continue
-		pid=${f##*.}
+		pid=${f##*/user.}
+		pid=${pid%%.*}
 		kill -0 "$pid" 2>/dev/null || rm -f "$f"
 	done
 }
@@ -72,7 +73,7 @@ lab__refs_any()
 	return 1
 }
 
-# Register this process as a user of nf_log_all_netns=1.
+# Register this lab (owner PID + lab id) as a user of nf_log_all_netns=1.
 lab_allnetns_get()
 {
 	(
@@ -82,7 +83,7 @@ lab_allnetns_get()
 		if ! lab__refs_any || [ ! -e "$LAB_REFDIR/saved" ]; then
 			cat "$LAB_ALLNETNS" > "$LAB_REFDIR/saved" || exit 1
 		fi
-		: > "$LAB_REFDIR/user.$LAB_OWNER" || exit 1
+		: > "$LAB_REFDIR/user.$LAB_OWNER.$LAB_ID" || exit 1
 		echo 1 > "$LAB_ALLNETNS" || exit 1
 	) 9>"$LAB_LOCK"
 }
@@ -93,7 +94,7 @@ lab_allnetns_put()
 	[ -d "$LAB_REFDIR" ] || return 0
 	(
 		flock -w 30 9 || { echo "lab: cannot lock $LAB_LOCK" >&2; exit 1; }
-		rm -f "$LAB_REFDIR/user.$LAB_OWNER"
+		rm -f "$LAB_REFDIR/user.$LAB_OWNER.$LAB_ID"
 		lab__refs_prune
 		if ! lab__refs_any && [ -e "$LAB_REFDIR/saved" ]; then
 			cat "$LAB_REFDIR/saved" > "$LAB_ALLNETNS"
