@@ -164,9 +164,15 @@ inet_error(struct ct_engine *e, const struct pkt *pkt, const struct pkt_inner *i
 	int dir = 0;
 
 	if (!inner_tuple_inverted(pkt, in, &inv)) {
+		if (pkt->l4_caplen < pkt->l4_len) {
+			/* cut by the snaplen, not on the wire: the kernel saw the
+			 * whole quote, we cannot tell which entry it names */
+			res->verdict = CT_ACCEPT;
+			return 1;
+		}
 		if (pkt->notes & PKT_NOTE_INNER_TRUNC)
-			return icmp_silent(res, "ICMP error whose embedded header was not "
-					   "captured (tuple unknown)");
+			return icmp_silent(res, "ICMP error whose embedded header is too "
+					   "short for a tuple");
 		return icmp_silent(res, "ICMP error whose embedded header gives no "
 				   "invertible tuple");
 	}

@@ -136,6 +136,16 @@ icmp4(void)
 	TEST(silent_invalid(run(e, t)), "ICMP error about no known connection: silent INVALID");
 	tb_icmp(t, 4, B4, A4, 3, 3, 0, q, 10, 0, TC_OK, 64, 2400, PKT_DIR_IN);
 	TEST(silent_invalid(run(e, t)), "ICMP error with a cut embedded header: silent INVALID");
+	/* the same error cut by the capture's snaplen: unknown, not INVALID */
+	ql = tb_quote_udp(q, 4, A4, B4, 40000, 53);
+	tb_icmp(t, 4, B4, A4, 3, 3, 0, q, ql, 0, TC_OK, 64, 2450, PKT_DIR_IN);
+	t->p.caplen = 20 + 8 + 10;
+	decode_ip(t->b, 20 + 8 + 10, &t->p);
+	t->p.ip_len = 20 + 8 + ql;
+	t->p.l4_len = 8 + ql;
+	r = run(e, t);
+	TEST(check_int(r->verdict, ==, CT_ACCEPT) && check(!r->tracked) && check(r->silent == NULL),
+	     "ICMP error whose quote the snaplen cut: not judged (unknown)");
 	/* error in the original direction: quoted B -> A (a reply), sent to B */
 	ql = tb_quote_udp(q, 4, B4, A4, 53, 40000);
 	tb_icmp(t, 4, R4, B4, 3, 1, 0, q, ql, 0, TC_OK, 64, 2500, PKT_DIR_IN);
