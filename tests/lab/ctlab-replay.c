@@ -59,6 +59,7 @@ struct replay {
 	const char *in_path, *out_dir, *dev, *fw_dev, *prefix;
 	uint8_t dst_mac[6];
 	bool timing_original;
+	double max_gap;		/* --max-gap: longest pause kept (0: no limit) */
 	int cpu;
 	unsigned window;
 	double timeout;
@@ -694,7 +695,7 @@ usage(int status)
 		"usage: ctlab-replay --dev DEV --dst-mac MAC --fw-dev DEV --prefix P\n"
 		"                    [--timing original|fast] [--cpu N] [--window N]\n"
 		"                    [--timeout SEC] [--sysctl K=V]... [--no-jsonl]\n"
-		"                    [--verdicts]\n"
+		"                    [--verdicts] [--max-gap SEC]\n"
 		"                    IN.pcap OUTDIR\n"
 		"Run inside the injector namespace; see tests/lab/README.md.\n");
 	exit(status);
@@ -746,7 +747,7 @@ main(int argc, char **argv)
 	const u_char *data;
 	uint8_t *frame, marker[60];
 	uint64_t rec = 0, n_ip = 0, n_skip = 0;
-	double t_start, t_end, first_ts = 0, t_inj0;
+	double t_start, t_end, first_ts = 0, prev_ts = 0, cut = 0, t_inj0;
 	bool have_first = false, in_error = false;
 	char in_err[PCAP_ERRBUF_SIZE + 64] = "";
 	struct bpf_program fp;
@@ -813,6 +814,10 @@ main(int argc, char **argv)
 				snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
 				json_object_set_new(r.sysctls, key, json_string(eq + 1));
 			}
+		} else if (strcmp(a, "--max-gap") == 0) {
+			if (!parse_uint(optarg_of(argc, argv, &i), 86400, &ul) || ul == 0)
+				die("bad --max-gap (whole seconds)");
+			r.max_gap = (double)ul;
 		} else if (strcmp(a, "--verdicts") == 0)
 			r.verdicts = true;
 		else if (strcmp(a, "--no-jsonl") == 0)
@@ -954,10 +959,18 @@ main(int argc, char **argv)
 		if (r.timing_original) {
 			if (!have_first) {
 				first_ts = ts;
+				prev_ts = ts;
 				have_first = true;
 				t_inj0 = now_mono();
 			} else {
-				double due = t_inj0 + (ts - first_ts), now = now_mono();
+				double due, now;
+
+				/* --max-gap: a longer pause is shortened to it */
+				if (r.max_gap > 0 && ts - prev_ts > r.max_gap)
+					cut += ts - prev_ts - r.max_gap;
+				prev_ts = ts;
+				due = t_inj0 + (ts - first_ts) - cut;
+				now = now_mono();
 
 				if (due > now) {
 					struct timespec sl;
@@ -1033,6 +1046,10 @@ main(int argc, char **argv)
 	json_object_set_new(meta, "linktype", json_integer(linktype));
 	json_object_set_new(meta, "sysctl", r.sysctls);
 	json_object_set_new(meta, "timing", json_string(r.timing_original ? "original" : "fast"));
+	if (r.timing_original && r.max_gap > 0) {
+		json_object_set_new(meta, "max_gap", json_real(r.max_gap));
+		json_object_set_new(meta, "gap_seconds_cut", json_real(cut));
+	}
 	json_object_set_new(meta, "records", json_integer((json_int_t)rec));
 	json_object_set_new(meta, "injected", json_integer((json_int_t)n_ip));
 	json_object_set_new(meta, "skipped", json_integer((json_int_t)n_skip));

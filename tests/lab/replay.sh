@@ -36,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--timing=*) extra+=("$1"); shift ;;
 	--cpu) [ $# -ge 2 ] || usage; extra+=(--cpu "$2"); shift 2 ;;
 	--window) [ $# -ge 2 ] || usage; extra+=(--window "$2"); shift 2 ;;
+	--max-gap) [ $# -ge 2 ] || usage; extra+=(--max-gap "$2"); shift 2 ;;
 	--timeout) [ $# -ge 2 ] || usage; extra+=(--timeout "$2"); shift 2 ;;
 	--no-jsonl) extra+=(--no-jsonl); shift ;;
 	-h|--help) usage ;;
