@@ -798,24 +798,47 @@ test_errors(void)
 }
 
 static void
+short_retrans(struct ct_policy *p)
+{
+	p->v[CT_KNOB_TCP_TIMEOUT_MAX_RETRANS] = 100;
+}
+
+static void
 test_retrans(void)
 {
-	struct ct_engine *e = engine(NULL);
+	struct ct_engine *e = engine(short_retrans);
+	struct ct_engine_stats st;
 	int k;
 
 	handshake(e);
 	send(e, 1, F_A, 5001, 1001, 509, 0, O_NONE);
 	send(e, 0, F_PA, 1001, 5001, 502, 100, O_NONE);
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < 2; k++) {
 		clock_ms += 200;
 		send(e, 0, F_PA, 1001, 5001, 502, 100, O_NONE);
 	}
-	TEST(check_uint(last.after.retrans, ==, 3), "three identical segments: retrans 3");
-	/* max_retrans 3 reached: timeout 300 s even once the data is acked */
+	TEST(check_uint(last.after.retrans, ==, 2), "two identical segments again: retrans 2");
+	/* retrans 2 < max_retrans 3: the UNACK timeout (300 s) holds */
+	clock_ms += 150 * 1000;
+	send(e, 0, F_PA, 1001, 5001, 502, 100, O_NONE);
+	TEST(check(!last.new_flow) && check_uint(last.after.retrans, ==, 3),
+	     "alive after 150 s (UNACK 300 s, not max_retrans 100 s); third retransmission");
+	/* retrans 3 >= max_retrans: timeout_max_retrans (100 s) from now */
+	clock_ms += 100 * 1000;
 	send(e, 1, F_A, 5001, 1101, 509, 0, O_NONE);
-	clock_ms += 299 * 1000;
-	send(e, 1, F_A, 5001, 1101, 509, 0, O_NONE);
-	TEST(check(!last.new_flow), "still alive within the max_retrans timeout");
+	ct_engine_stats(e, &st);
+	TEST(check(last.new_flow) && check_uint(st.flows_expired, ==, 1),
+	     "retrans >= nf_conntrack_tcp_max_retrans: entry expires after timeout_max_retrans");
+	ct_engine_free(e);
+
+	/* a different segment resets the counter */
+	e = engine(NULL);
+	handshake(e);
+	send(e, 0, F_PA, 1001, 5001, 502, 100, O_NONE);
+	send(e, 0, F_PA, 1001, 5001, 502, 100, O_NONE);
+	send(e, 0, F_PA, 1101, 5001, 502, 100, O_NONE);
+	TEST(check_uint(last.after.retrans, ==, 0) && check_uint(last.after.last_seq, ==, 1101),
+	     "a new segment resets the retransmission counter");
 	ct_engine_free(e);
 }
 
