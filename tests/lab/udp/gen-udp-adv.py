@@ -224,6 +224,14 @@ def frag_adv6(path):
     fr(12, 0, 24, True, pre=do, pre_nh=60); fr(12, 24, 24, False, pre=do, pre_nh=60)
     # ECN mix
     fr(13, 0, 24, True, tc=2); fr(13, 24, 24, False, tc=0)
+    # hop-by-hop options before the fragment header; destination options
+    # after it, in the first fragment
+    hbh = struct.pack('!BB', 44, 0) + b'\x01\x04\0\0\0\0'
+    fr(15, 0, 24, True, pre=hbh, pre_nh=0); fr(15, 24, 24, False, pre=hbh, pre_nh=0)
+    do17 = struct.pack('!BB', 17, 0) + b'\x01\x04\0\0\0\0'
+    dd = do17 + d
+    p.add(frag6(S, D, 60, dd[0:32], 0, True, 16), v6=True)
+    p.add(frag6(S, D, 60, dd[32:], 32, False, 16), v6=True)
     # fragmented echo request
     e = icmp(S, D, 128, 0, 0x00420001, payload(64), v6=True)
     p.add(frag6(S, D, 58, e[0:40], 0, True, 14), v6=True)
