@@ -80,6 +80,7 @@ struct replay {
 	bool injecting;		/* the send loop runs */
 	char err[512];		/* first reader error */
 	bool lost;		/* the error is lost kmsg records (retry slower) */
+	bool no_marker;		/* the error is a marker never seen (retry) */
 	uint64_t probe_usec[2];
 	bool probe_seen[2];
 	char probe_tag[2][96];
@@ -639,6 +640,7 @@ wait_reader(struct replay *r, bool all)
 		}
 		rc = pthread_cond_timedwait(&r->cond, &r->mu, &dl);
 		if (rc == ETIMEDOUT && r->n_seen == last) {
+			r->no_marker = true;
 			snprintf(r->err, sizeof(r->err),
 				 "marker of record %" PRIu64 " not seen in the kernel log within "
 				 "%.0f s (is net.netfilter.nf_log_all_netns still 1? is the "
@@ -1025,7 +1027,7 @@ main(int argc, char **argv)
 	pthread_join(th, NULL);
 	if (r.err[0]) {
 		fprintf(stderr, "ctlab-replay: %s\n", r.err);
-		exit(r.lost ? 3 : 1);
+		exit(r.lost ? 3 : r.no_marker ? 4 : 1);
 	}
 	if (r.pend_head)
 		die("conntrack lines after the last marker");

@@ -58,8 +58,7 @@ lab__refs_prune()
 	local f pid
 	for f in "$LAB_REFDIR"/user.*; do
 		[ -e "$f" ] || continue
-		pid=${f##*/user.}
-		pid=${pid%%.*}
+		pid=${f##*.}	# user.[ID.]PID: the PID is always last
 		kill -0 "$pid" 2>/dev/null || rm -f "$f"
 	done
 }
@@ -83,7 +82,7 @@ lab_allnetns_get()
 		if ! lab__refs_any || [ ! -e "$LAB_REFDIR/saved" ]; then
 			cat "$LAB_ALLNETNS" > "$LAB_REFDIR/saved" || exit 1
 		fi
-		: > "$LAB_REFDIR/user.$LAB_OWNER.$LAB_ID" || exit 1
+		: > "$LAB_REFDIR/user.$LAB_ID.$LAB_OWNER" || exit 1
 		echo 1 > "$LAB_ALLNETNS" || exit 1
 	) 9>"$LAB_LOCK"
 }
@@ -94,7 +93,7 @@ lab_allnetns_put()
 	[ -d "$LAB_REFDIR" ] || return 0
 	(
 		flock -w 30 9 || { echo "lab: cannot lock $LAB_LOCK" >&2; exit 1; }
-		rm -f "$LAB_REFDIR/user.$LAB_OWNER.$LAB_ID"
+		rm -f "$LAB_REFDIR/user.$LAB_ID.$LAB_OWNER"
 		lab__refs_prune
 		if ! lab__refs_any && [ -e "$LAB_REFDIR/saved" ]; then
 			cat "$LAB_REFDIR/saved" > "$LAB_ALLNETNS"

@@ -92,6 +92,13 @@ if [ $rc -eq 3 ]; then
 	echo "replay.sh: retrying with --window 8" >&2
 	run_once --window 8
 	rc=$?
+elif [ $rc -eq 4 ]; then
+	# A marker never reached the log: most likely another tool reset the
+	# global net.netfilter.nf_log_all_netns.  Once more, fresh topology.
+	echo "replay.sh: retrying (markers lost; nf_log_all_netns=$(cat "$LAB_ALLNETNS"))" >&2
+	run_once
+	rc=$?
 fi
+[ $rc -eq 4 ] && rc=1
 trap - EXIT INT TERM HUP
 exit $rc
