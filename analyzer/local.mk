@@ -42,7 +42,7 @@ noinst_LIBRARIES += %D%/libanalyzer.a
 	%D%/ct-policy.c %D%/ct-policy.h \
 	%D%/input.c %D%/input.h \
 	%D%/correlate.c %D%/correlate.h \
-	%D%/report.c %D%/report.h %D%/report-json.c %D%/report-text.c
+	%D%/report.c %D%/report.h %D%/report-json.c %D%/report-text.c %D%/report-md.c
 
 bin_PROGRAMS += %D%/ctexplain
 %C%_ctexplain_SOURCES = %D%/main.c

@@ -64,7 +64,7 @@ enum exit_status {
 #define CTEXPLAIN_BINDIR "/usr/local/bin"
 #endif
 
-enum out_format { FMT_TEXT, FMT_JSON };
+enum out_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
 
 struct options {
 	enum out_format format;
@@ -82,7 +82,7 @@ static const char usage_text[] =
 	"pcapng capture, sysctl dump) or a bundle directory holding such files.\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FORMAT    report format: text (default) or json\n"
+	"  -f, --format FORMAT    report format: text (default), json or markdown\n"
 	"  -o, --output FILE      write the report to FILE instead of standard output\n"
 	"  -r, --rules DIR        also load message rules from DIR/patterns (after the\n"
 	"                         default rules; a rule id given again overrides)\n"
@@ -163,8 +163,10 @@ parse_args(int argc, char **argv, struct options *o, int *first_path)
 				o->format = FMT_TEXT;
 			} else if (strcmp(optarg, "json") == 0) {
 				o->format = FMT_JSON;
+			} else if (strcmp(optarg, "markdown") == 0 || strcmp(optarg, "md") == 0) {
+				o->format = FMT_MARKDOWN;
 			} else {
-				usage_error("unknown --format '%s' (text or json)", optarg);
+				usage_error("unknown --format '%s' (text, json or markdown)", optarg);
 				return EXIT_USAGE + 1;
 			}
 			break;
@@ -717,7 +719,8 @@ finish:
 	}
 	if (out) {
 		int w = o.format == FMT_JSON ? report_json_write(&rep, out)
-					     : report_text_write(&rep, out);
+			: o.format == FMT_MARKDOWN ? report_md_write(&rep, out)
+			: report_text_write(&rep, out);
 
 		if (w < 0 || fflush(out) == EOF)
 			ctx_err(&ctx, ERR_INTERNAL, "%s: cannot write the report: %s",

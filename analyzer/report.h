@@ -7,7 +7,7 @@
  * correlator: that is where every derived value (match, verdict agreement,
  * explanation summary, flagged <-> event links, summary counts) is computed
  * and where arrays are put in their final order.  The writers
- * (report_json_write, report_text_write) only serialise; they compute
+ * (report_json_write, report_text_write, report_md_write) only serialise; they compute
  * nothing (Suricata's output modules).
  *
  * Determinism: nothing here reads the clock or the environment; events keep
@@ -167,6 +167,7 @@ int report_finish(struct report *r, const struct log_event *events, size_t n,
 /* Writers.  Return 0, or -1 on a write error (errno set). */
 int report_json_write(const struct report *r, FILE *out);
 int report_text_write(const struct report *r, FILE *out);
+int report_md_write(const struct report *r, FILE *out);
 
 /* Helpers shared by the writers (formatting only). */
 

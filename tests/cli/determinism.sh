@@ -4,7 +4,7 @@
 # whatever the time zone, and nothing depends on the clock.
 . "${top_srcdir:-.}/tests/cli/cli-lib.sh"
 
-plan 4
+plan 5
 
 B="$T/bundle"
 mkdir -p "$B/z" "$B/a"
@@ -22,6 +22,11 @@ ok $? "two JSON runs are byte-identical"
 "$CTEXPLAIN" "$B" >"$T/2.txt" 2>&1
 cmp -s "$T/1.txt" "$T/2.txt"
 ok $? "two text runs are byte-identical"
+
+"$CTEXPLAIN" --format markdown "$B" >"$T/1.md" 2>&1
+"$CTEXPLAIN" --format markdown "$B" >"$T/2.md" 2>&1
+cmp -s "$T/1.md" "$T/2.md"
+ok $? "two Markdown runs are byte-identical"
 
 TZ=Pacific/Chatham "$CTEXPLAIN" --format json "$B" >"$T/3.json" 2>&1
 cmp -s "$T/1.json" "$T/3.json"

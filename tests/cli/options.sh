@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 24
+plan 25
 
 run --help
 [ "$rc" -eq 0 ] && grep -q '^Usage: ctexplain \[OPTIONS\] PATH' "$T/out" &&
@@ -109,6 +109,13 @@ run "$LOG" "$PCAP"
 status_is 0 && grep -q '^Summary: 3 log events, 3 matched' "$T/out" &&
 	grep -q 'message:  invalid tcp flag combination' "$T/out"
 ok $? "text is the default format"
+
+run --format markdown "$LOG" "$PCAP"
+status_is 0 && grep -q '^# ctexplain report$' "$T/out" &&
+	grep -q '^| 3 | 3 | 3 | 3 | 0 |$' "$T/out" &&
+	grep -q '^| 0 | .*kern.log:1 | 219.101320 | invalid tcp flag combination | invalid | .*basic.pcap #1 (exact) | agrees |$' "$T/out" &&
+	run -f md "$LOG" && grep -q '^## Log events$' "$T/out"
+ok $? "--format markdown (md): summary and event tables"
 
 run --rules "$T/nonexistent" "$LOG"
 status_is 3 && grep -q "nonexistent/patterns: cannot open" "$T/err" && [ ! -s "$T/out" ]

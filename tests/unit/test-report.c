@@ -193,6 +193,18 @@ test_model(void)
 	}
 	free(buf);
 
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	{
+		int w = report_md_write(&r, out);
+
+		fclose(out);
+		TEST(check_int(w, ==, 0) && check(strstr(buf, "| bad?text") != NULL) &&
+		     check(strstr(buf, "## Packets the kernel would log that no log line mentions") != NULL),
+		     "markdown: tables, control bytes neutralised");
+	}
+	free(buf);
+
 	report_release(&r);
 	corr_free(c);
 	ctx_release(&ctx);
