@@ -16,9 +16,9 @@ cp "$DATA/cli/kern.log" "$S/samples/two/"
 
 CTEXPLAIN="$CTEXPLAIN" sh "$S/tests/golden/update.sh" one >"$T/upd" 2>&1
 [ $? -eq 0 ] && [ -s "$S/samples/one/expected/report.json" ] &&
-	[ -s "$S/samples/one/expected/report.txt" ] &&
+	[ -s "$S/samples/one/expected/report.txt" ] && [ -s "$S/samples/one/expected/report.md" ] &&
 	is path "$(jget /inputs/0/path "$S/samples/one/expected/report.json")" samples/one/basic.pcap
-ok $? "update.sh writes expected/report.{json,txt} with paths relative to the source tree"
+ok $? "update.sh writes expected/report.{json,txt,md} with paths relative to the source tree"
 
 top_srcdir="$S" CTEXPLAIN="$CTEXPLAIN" sh "$S/tests/golden/run-golden.sh" >"$T/tap" 2>&1
 rc=$?

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Golden tests: one TAP line per samples/<bundle>/ that has expected output.
 #
-# For each bundle with expected/report.json (and expected/report.txt, if
-# present) run, from $top_srcdir so the report's paths are the stable
+# For each bundle with expected/report.json (and expected/report.txt and
+# report.md, if present) run, from $top_srcdir so the report's paths are the stable
 # "samples/<bundle>/...":
 #     TZ=UTC LC_ALL=C $CTEXPLAIN --format json samples/<bundle>
 # and compare with diff -u; the diff is printed as TAP '#' comments.  The
@@ -61,13 +61,16 @@ for b in "$@"; do
 		sed 's/^/# /' "$T/diff"
 		bad=1
 	fi
-	if [ -f "$exp/report.txt" ]; then
-		(cd "$top_srcdir" && "$CTEXPLAIN" --format text "samples/$b") >"$T/report.txt" 2>/dev/null
-		if ! diff -u "$exp/report.txt" "$T/report.txt" >"$T/diff"; then
+	for fmt in txt:text md:markdown; do
+		ext=${fmt%%:*}
+		[ -f "$exp/report.$ext" ] || continue
+		(cd "$top_srcdir" && "$CTEXPLAIN" --format "${fmt#*:}" "samples/$b") \
+			>"$T/report.$ext" 2>/dev/null
+		if ! diff -u "$exp/report.$ext" "$T/report.$ext" >"$T/diff"; then
 			sed 's/^/# /' "$T/diff"
 			bad=1
 		fi
-	fi
+	done
 	if [ $bad -eq 0 ]; then
 		echo "ok $n - $b"
 	else

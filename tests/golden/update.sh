@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerate the expected reports of sample bundles (tcpdump's update-test.sh):
 #     tests/golden/update.sh BUNDLE...      (names under samples/, or paths)
-# Writes samples/BUNDLE/expected/report.json and report.txt, and
+# Writes samples/BUNDLE/expected/report.json, report.txt and report.md, and
 # expected/status when the exit status is not 0.  Review the diff before
 # committing: a golden change is a behaviour change.
 # Run from anywhere; CTEXPLAIN defaults to the binary of a build dir given by
@@ -39,6 +39,7 @@ for arg in "$@"; do
 	"$CTEXPLAIN" --format json "samples/$b" >"samples/$b/expected/report.json"
 	rc=$?
 	"$CTEXPLAIN" --format text "samples/$b" >"samples/$b/expected/report.txt" 2>/dev/null
+	"$CTEXPLAIN" --format markdown "samples/$b" >"samples/$b/expected/report.md" 2>/dev/null
 	set -e
 	if [ "$rc" -ne 0 ]; then
 		echo "$rc" >"samples/$b/expected/status"
