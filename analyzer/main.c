@@ -536,6 +536,36 @@ capture_year(const struct input_list *inputs)
 	return 0;
 }
 
+/*
+ * The prefix era of the log lines tells the kernel generation apart
+ * (messages.md 1.2): "nf_ct_tcp: " is <= 4.14 (A), "nf_ct_proto_N: " without
+ * an IN= device 4.15-5.13 (B), with it >= 5.14 (C).  When the profile is the
+ * default and the lines come from an older era, say so: the wording and the
+ * verdicts may differ (--kernel).
+ */
+static void
+era_note(struct run_ctx *ctx, const struct ct_policy *pol, const struct event_vec *ev)
+{
+	size_t a = 0, b = 0;
+
+	if (pol->profile_src != CT_SRC_DEFAULT)
+		return;
+	for (size_t i = 0; i < ev->n; i++) {
+		if (ev->v[i].era == 'A')
+			a++;
+		else if (ev->v[i].era == 'B' && ev->v[i].has_pkt &&
+			 (ev->v[i].pkt.has & NFL_OUT) && !ev->v[i].pkt.out[0])
+			b++;	/* "IN= OUT=": no device at all (LOCAL_OUT has OUT=dev) */
+	}
+	if (a)
+		ctx_note(ctx, "%zu log line(s) carry the nf_ct_<proto>: prefix of kernels up to 4.14, "
+			 "but the analysis uses the %s profile: give --kernel", a, pol->profile);
+	if (b)
+		ctx_note(ctx, "%zu log line(s) name no device (IN= OUT=), as kernels 4.15 to 5.13 "
+			 "log, but the analysis uses the %s profile: consider --kernel",
+			 b, pol->profile);
+}
+
 /* Count the lines of a small text file (the records of a sysctl dump). */
 static uint64_t
 count_lines(const char *path)
@@ -671,6 +701,7 @@ main(int argc, char **argv)
 			goto finish;
 	}
 
+	era_note(&ctx, &o.policy, &events);
 	corr = corr_new(events.v, events.n);
 	if (!corr) {
 		ctx_err(&ctx, ERR_NOMEM, "out of memory (correlator)");

@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 11
+plan 12
 
 B="$T/bundle"
 mkdir -p "$B/expected" "$B/sub/deeper" "$B/.git"
@@ -81,5 +81,14 @@ run --format json "$T/conntrack-L.txt" "$T/conntrack-ext.txt" "$LOG"
 status_is 0 && is kinds "$(jget /inputs/0/kind) $(jget /inputs/1/kind) $(jget /inputs/0/records)" "conntrack conntrack 2" &&
 	grep -q 'conntrack table listing: recognised, not used' "$T/out" && is events "$(jget /summary/events)" 3
 ok $? "conntrack -L listings are recognised (listed with a note), not errors"
+
+# an old kernel's prefix (nf_ct_tcp:, kernels up to 4.14) with the default
+# profile: a note suggests --kernel; with --kernel given, no note
+sed -n '1s/nf_ct_proto_6: invalid tcp flag combination IN=vb OUT= MAC=[^ ]* /nf_ct_tcp: invalid TCP flag combination IN= OUT= /p' "$LOG" >"$T/old.log"
+run --format json "$T/old.log" "$PCAP"
+status_is 0 && is events "$(jget /summary/events)" 1 &&
+	jget /notes | grep -q 'prefix of kernels up to 4.14, but the analysis uses the 6.18 profile' &&
+	run --format json --kernel 4.14 "$T/old.log" "$PCAP" && ! jget /notes | grep -q 'up to 4.14'
+ok $? "log lines of an older kernel era: a note suggests --kernel"
 
 done_testing
