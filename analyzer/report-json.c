@@ -305,7 +305,7 @@ event_obj(struct jb *b, const struct report_event *re)
 	v = json_object();
 	set(b, v, "message", jstr(re->engine_msg));
 	set(b, v, "agrees", json_boolean(re->agrees));
-	set(b, v, "logged", json_string(ct_verdict_name(re->logged_verdict)));
+	set(b, v, "logged", jstr(re->logged_name));
 	set(b, v, "engine", cd ? json_string(ct_verdict_name(re->engine_verdict)) : json_null());
 	set(b, o, "verdict", v);
 

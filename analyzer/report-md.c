@@ -67,7 +67,7 @@ put_event_row(FILE *out, const struct report_event *re)
 	}
 	fputs(" | ", out);
 	cell(out, e->message);
-	fprintf(out, " | %s | ", ct_verdict_name(re->logged_verdict));
+	fprintf(out, " | %s | ", re->logged_name);
 	if (cd) {
 		cell(out, re->match_path);
 		fprintf(out, " #%llu (%s)", (unsigned long long)cd->index,

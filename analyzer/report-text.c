@@ -97,7 +97,7 @@ put_event(FILE *out, const struct report_event *re)
 	fputs("  message:  ", out);
 	put_safe(out, e->message);
 	fprintf(out, "\n  rule:     %s (%s)\n", reason_code(e->reason),
-		ct_verdict_name(re->logged_verdict));
+		re->logged_name);
 	if (e->has_pkt)
 		put_packet(out, &e->pkt);
 	if (cd) {

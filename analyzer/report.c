@@ -248,7 +248,10 @@ verdict_phrase(enum ct_verdict v)
 static char *
 make_summary(enum reason reason, enum ct_verdict v)
 {
-	const char *a = reason_phrase(reason), *b = verdict_phrase(v);
+	const char *a = reason_phrase(reason);
+	const char *b = reason == REASON_UNRECOGNIZED
+			? "what the kernel did with the packet is not known"
+			: verdict_phrase(v);
 	size_t n = strlen(a) + strlen(b) + 4;
 	char *s = malloc(n);
 
@@ -370,6 +373,8 @@ report_finish(struct report *r, const struct log_event *events, size_t n,
 			if (f && f->event < 0)
 				f->event = (int64_t)e->id;
 		}
+		re->logged_name = e->reason == REASON_UNRECOGNIZED ? "unknown"
+				  : ct_verdict_name(re->logged_verdict);
 		re->summary = make_summary(e->reason, re->logged_verdict);
 		if (!re->summary)
 			return ERR_NOMEM;

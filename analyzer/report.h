@@ -79,6 +79,7 @@ struct report_event {
 	enum ct_verdict engine_verdict;	/* fate of the matched packet in the engine */
 	bool agrees;			/* engine_msg equals the logged message */
 	enum ct_verdict logged_verdict;	/* what the kernel did after logging this reason */
+	const char *logged_name;	/* "invalid", "ignored", or "unknown" (no rule knew the line) */
 	char *summary;			/* owned */
 };
 

@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 12
+plan 13
 
 # types POINTER=TYPE[|TYPE]...: check each pointer's type against the list.
 types() {
@@ -109,5 +109,16 @@ status_is 0 && is m1 "$(jget /events/1/match/index) $(jget /events/1/match/how) 
 		"kernel 1 1764169487000000" &&
 	is links "$(jget /flagged_packets/1/event) $(jget /flagged_packets/2/event)" "1 2"
 ok $? "several candidates: chosen by time after the estimated clock offset"
+
+# a conntrack line no rule knows is kept as "unrecognized", never dropped;
+# its verdict is not guessed
+sed -n '1s/invalid tcp flag combination/a message from a future kernel/p' "$LOG" >"$T/future.log"
+run --format json "$T/future.log" "$PCAP"
+status_is 0 && is rule "$(jget /events/0/rule)" unrecognized &&
+	is msg "$(jget /events/0/message)" "a message from a future kernel" &&
+	is logged "$(jget /events/0/verdict/logged)" unknown &&
+	is match "$(jget /events/0/match/index)" 1 &&
+	jget /events/0/explanation/summary | grep -q 'not known'
+ok $? "unrecognized conntrack line: kept, matched, verdict 'unknown'"
 
 done_testing
