@@ -119,6 +119,11 @@ bool ct_checksum_applies(const struct ct_engine *e, const struct pkt *pkt);
  */
 bool ct_icmp_invert(const struct ct_tuple *t, struct ct_tuple *out);
 
+/* tcp_conntracks[dir][index][state] of 6.18 (ct-tcp.c): a TCP_CT_* state,
+ * TCP_CT_INVALID or TCP_CT_IGNORE; -1 when an argument is out of range.
+ * For the state-table unit test. */
+int ct_tcp_table_lookup(int dir, int index, int state);
+
 /* Seconds -> nanoseconds for timeouts from the policy. */
 static inline int64_t
 ct_secs(int64_t s)

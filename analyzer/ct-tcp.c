@@ -78,9 +78,6 @@ static const uint8_t tcp_table[2][6][10] = {
 	},
 };
 
-/* Exported for the state-table unit test (ct-tcp internal). */
-int ct_tcp_table_lookup(int dir, int index, int state);
-
 int
 ct_tcp_table_lookup(int dir, int index, int state)
 {

@@ -18,8 +18,6 @@
 #include "ct-proto.h"
 #include "tap.h"
 
-int ct_tcp_table_lookup(int dir, int index, int state);
-
 /* ---------------------------------------------------------------------- */
 /* packet builder                                                          */
 
