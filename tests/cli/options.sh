@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 25
+plan 26
 
 run --help
 [ "$rc" -eq 0 ] && grep -q '^Usage: ctexplain \[OPTIONS\] PATH' "$T/out" &&
@@ -132,5 +132,17 @@ ok $? "--rules with a valid override directory loads"
 CTEXPLAIN_RULES="$T/nowhere" run "$LOG"
 status_is 3 && grep -q "$T/nowhere/patterns" "$T/err"
 ok $? "CTEXPLAIN_RULES overrides the default rules directory"
+
+# progress goes to stderr only when stderr is a terminal
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$CTEXPLAIN' --format json '$LOG' '$PCAP' >/dev/null" /dev/null >"$T/tty" 2>&1
+	run --format json "$LOG" "$PCAP"
+	grep -q 'ctexplain: \[1/2\] .*kern.log' "$T/tty" && grep -q 'ctexplain: \[2/2\] .*basic.pcap' "$T/tty" &&
+		[ ! -s "$T/err" ]
+	ok $? "progress on a terminal's stderr, none otherwise"
+else
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP script(1) not available"
+fi
 
 done_testing
