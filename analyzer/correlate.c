@@ -283,6 +283,22 @@ corr_fields_match(const struct nflog_pkt *lp, const struct pkt *p, bool *ttl_dif
 		    (lp->icmp_id != p->icmp_id || lp->icmp_seq != p->icmp_seq))
 			return 0;
 	}
+	/* the quoted packet of an ICMP error: errors about different flows
+	 * between the same hosts differ only there (IPv6 has no IP ID) */
+	if ((lp->has & NFL_INNER) && lp->inner.present && p->inner.present) {
+		const struct pkt_inner *li = &lp->inner, *pi = &p->inner;
+		size_t il = li->family == 6 ? 16 : 4;
+
+		if (li->family != pi->family || memcmp(li->src.b, pi->src.b, il) != 0 ||
+		    memcmp(li->dst.b, pi->dst.b, il) != 0)
+			return 0;
+		if (li->proto && li->proto != pi->proto)
+			return 0;
+		if ((li->proto == 6 || li->proto == 17 || li->proto == 136) &&
+		    (li->sport || li->dport) &&
+		    (li->sport != pi->sport || li->dport != pi->dport))
+			return 0;
+	}
 	if ((lp->has & (NFL_TTL | NFL_HOPLIMIT)) && lp->ttl != p->ttl)
 		*ttl_differs = true;
 	return 1;

@@ -6,7 +6,8 @@
  * nf_log dump (family, SRC, DST, PROTO, SPT, DPT) in a hash table; every
  * decoded packet of every capture is looked up and compared on the other
  * fields the dump carries (IP LEN, IPv4 ID or IPv6 FLOWLBL, TCP SEQ, ACK,
- * WINDOW and flags, UDP LEN, ICMP type/code/id/seq).  TTL / HOPLIMIT is not
+ * WINDOW and flags, UDP LEN, ICMP type/code/id/seq, the addresses, protocol
+ * and ports of the packet an ICMP error quotes).  TTL / HOPLIMIT is not
  * required to be equal (a capture taken one hop away sees it off by one or
  * more); a candidate whose TTL differs is kept and said so.
  *

@@ -311,6 +311,50 @@ test_ipv6_and_no_ports(void)
 	corr_free(c);
 }
 
+static void
+test_icmp_inner(void)
+{
+	struct log_event e;
+	struct pkt p;
+	bool ttl;
+
+	/* ICMPv6 destination unreachable quoting UDP 5353 -> 53 */
+	memset(&e, 0, sizeof(e));
+	e.has_pkt = true;
+	e.pkt.has = NFL_SRC | NFL_DST | NFL_PROTO | NFL_LEN | NFL_ICMP | NFL_INNER;
+	e.pkt.family = 6;
+	e.pkt.src.b[15] = 1;
+	e.pkt.dst.b[15] = 2;
+	e.pkt.proto = 58;
+	e.pkt.len = 96;
+	e.pkt.icmp_type = 1;
+	e.pkt.inner.present = true;
+	e.pkt.inner.family = 6;
+	e.pkt.inner.src.b[15] = 2;
+	e.pkt.inner.dst.b[15] = 3;
+	e.pkt.inner.proto = 17;
+	e.pkt.inner.sport = 5353;
+	e.pkt.inner.dport = 53;
+	memset(&p, 0, sizeof(p));
+	p.family = 6;
+	p.src = e.pkt.src;
+	p.dst = e.pkt.dst;
+	p.proto = 58;
+	p.has_l4 = true;
+	p.ip_len = 96;
+	p.icmp_type = 1;
+	p.inner = e.pkt.inner;
+	TEST(check_int(corr_fields_match(&e.pkt, &p, &ttl), ==, 1),
+	     "ICMP error: same quoted flow matches");
+	p.inner.dport = 54;
+	TEST(check_int(corr_fields_match(&e.pkt, &p, &ttl), ==, 0),
+	     "ICMP error about another flow between the same hosts does not");
+	p.inner.dport = 53;
+	p.inner.dst.b[15] = 4;
+	TEST(check_int(corr_fields_match(&e.pkt, &p, &ttl), ==, 0),
+	     "ICMP error quoting another destination does not");
+}
+
 int
 main(void)
 {
@@ -319,5 +363,6 @@ main(void)
 	test_time_engine_ambiguous();
 	test_caps_and_details();
 	test_ipv6_and_no_ports();
+	test_icmp_inner();
 	return tap_done();
 }
