@@ -459,6 +459,9 @@ clock_arr(struct jb *b, const struct report *r)
 		set(b, o, "pairs", juint(c->pairs));
 		set(b, o, "spread", c->known ? jseconds(c->spread_us) : json_null());
 		set(b, o, "tolerance", c->known ? jseconds(c->tolerance_us) : json_null());
+		/* kernel clock: the offset is the boot time on the capture clock */
+		if (c->mono)
+			set(b, o, "boot_time", c->known ? jtime_us(c->offset_us) : json_null());
 		push(b, a, o);
 	}
 	return a;

@@ -251,14 +251,22 @@ report_text_write(const struct report *r, FILE *out)
 
 			fputs("  ", out);
 			put_safe(out, c->path);
-			if (c->known)
-				fprintf(out, " (%s clock): %+.6f s from %llu pair%s, spread %.6f s\n",
-					c->mono ? "kernel" : "wall", (double)c->offset_us / 1e6,
+			if (c->known && c->mono) {
+				char t[40];
+
+				report_fmt_wall(c->offset_us, t, sizeof(t));
+				fprintf(out, " (kernel clock): booted at %s by the capture clock, from %llu pair%s, spread %.6f s\n",
+					t, (unsigned long long)c->pairs, c->pairs == 1 ? "" : "s",
+					(double)c->spread_us / 1e6);
+			} else if (c->known) {
+				fprintf(out, " (wall clock): %+.6f s from %llu pair%s, spread %.6f s\n",
+					(double)c->offset_us / 1e6,
 					(unsigned long long)c->pairs, c->pairs == 1 ? "" : "s",
 					(double)c->spread_us / 1e6);
-			else
+			} else {
 				fprintf(out, " (%s clock): unknown, no unambiguous pair\n",
 					c->mono ? "kernel" : "wall");
+			}
 		}
 		fputc('\n', out);
 	}

@@ -107,6 +107,7 @@ status_is 0 && is m1 "$(jget /events/1/match/index) $(jget /events/1/match/how) 
 	is m2 "$(jget /events/2/match/index) $(jget /events/2/match/how)" "3 time" &&
 	is clock "$(jget /clock/0/basis) $(jget /clock/0/pairs) $(jget /clock/0/offset_us)" \
 		"kernel 1 1764169487000000" &&
+	is boot "$(jget /clock/0/boot_time)" 2025-11-26T15:04:47.000000Z &&
 	is links "$(jget /flagged_packets/1/event) $(jget /flagged_packets/2/event)" "1 2"
 ok $? "several candidates: chosen by time after the estimated clock offset"
 
