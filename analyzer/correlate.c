@@ -157,11 +157,20 @@ table_find(const struct corr *c, const struct ckey *k)
 	return i;
 }
 
+static bool
+same_boot(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
 static int
-clock_of(struct corr *c, const struct log_event *e, uint32_t *out)
+clock_of(struct corr *c, const struct log_event *e, const char *boot, uint32_t *out)
 {
 	for (size_t i = 0; i < c->n_clocks; i++) {
-		if (strcmp(c->clocks[i].path, e->path ? e->path : "") == 0) {
+		if (strcmp(c->clocks[i].path, e->path ? e->path : "") == 0 &&
+		    same_boot(c->clocks[i].boot_id, boot)) {
 			*out = (uint32_t)i;
 			return 0;
 		}
@@ -175,6 +184,7 @@ clock_of(struct corr *c, const struct log_event *e, uint32_t *out)
 	}
 	memset(&c->clocks[c->n_clocks], 0, sizeof(c->clocks[0]));
 	c->clocks[c->n_clocks].path = e->path ? e->path : "";
+	c->clocks[c->n_clocks].boot_id = boot;
 	c->clocks[c->n_clocks].mono = e->has_mono;
 	*out = (uint32_t)c->n_clocks++;
 	return 0;
@@ -182,6 +192,12 @@ clock_of(struct corr *c, const struct log_event *e, uint32_t *out)
 
 struct corr *
 corr_new(const struct log_event *events, size_t n)
+{
+	return corr_new_boots(events, n, NULL);
+}
+
+struct corr *
+corr_new_boots(const struct log_event *events, size_t n, const char *const *boot_ids)
 {
 	struct corr *c = xcalloc(1, sizeof(*c));
 
@@ -206,7 +222,7 @@ corr_new(const struct log_event *events, size_t n)
 		size_t slot;
 
 		s->next = UINT32_MAX;
-		if (clock_of(c, e, &s->clock) < 0)
+		if (clock_of(c, e, boot_ids ? boot_ids[i] : NULL, &s->clock) < 0)
 			goto fail;
 		if (!e->has_pkt || event_key(&e->pkt, &k) < 0)
 			continue;

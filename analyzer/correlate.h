@@ -12,6 +12,7 @@
  * more); a candidate whose TTL differs is kept and said so.
  *
  * Time second: after all captures, the offset between each log file's clock
+ * (per boot, when the boot of each event is known)
  * (kernel monotonic time when the file has it, else wall time) and the
  * capture clock is estimated as the median of (packet time - event time)
  * over the events that have exactly one candidate.  An event with several
@@ -80,9 +81,10 @@ struct corr_result {
 	char why[64];			/* for CORR_NONE: "no packet with these fields", "3 candidates" */
 };
 
-/* Clock offset of one log file. */
+/* Clock offset of one log file (and boot, when the log spans several). */
 struct corr_clock {
 	const char *path;	/* borrowed from the events */
+	const char *boot_id;	/* borrowed (corr_new_boots), or NULL */
 	bool mono;		/* kernel monotonic time (else wall time) */
 	bool known;		/* an offset was estimated */
 	int64_t offset_us;	/* capture time - log time (median) */
@@ -98,6 +100,15 @@ struct corr;
  * correlator and not move).  NULL on out-of-memory.
  */
 struct corr *corr_new(const struct log_event *events, size_t n);
+
+/*
+ * The same, with the boot each event was logged in (@boot_ids[i], a string
+ * such as the journal's _BOOT_ID, or NULL when unknown; borrowed, must
+ * outlive the correlator).  Kernel time restarts at every boot, so each
+ * (log file, boot) pair gets its own clock offset.
+ */
+struct corr *corr_new_boots(const struct log_event *events, size_t n,
+			    const char *const *boot_ids);
 
 /*
  * Offer one packet that went through the engine (after defragmentation)

@@ -274,9 +274,17 @@ default_rules_dir(char *buf, size_t size)
 }
 
 /* A growable array of events. */
+/* Distinct boot ids kept at most (a journal export spanning more boots
+ * shares one clock for the rest). */
+#define MAIN_BOOTS_MAX 256
+
+/* A growable array of events, with the boot each was logged in. */
 struct event_vec {
 	struct log_event *v;
+	const char **boot;	/* boot[i]: one of boots[], or NULL (unknown) */
 	size_t n, alloc;
+	char *boots[MAIN_BOOTS_MAX];	/* distinct boot ids, owned */
+	size_t n_boots;
 };
 
 static void
@@ -285,7 +293,25 @@ event_vec_release(struct event_vec *ev)
 	for (size_t i = 0; i < ev->n; i++)
 		log_event_release(&ev->v[i]);
 	free(ev->v);
+	free(ev->boot);
+	for (size_t i = 0; i < ev->n_boots; i++)
+		free(ev->boots[i]);
 	memset(ev, 0, sizeof(*ev));
+}
+
+/* The interned copy of boot id [@id, @id + @len), or NULL. */
+static const char *
+boot_intern(struct event_vec *ev, const char *id, size_t len)
+{
+	if (!id || !len)
+		return NULL;
+	for (size_t i = 0; i < ev->n_boots; i++)
+		if (strlen(ev->boots[i]) == len && memcmp(ev->boots[i], id, len) == 0)
+			return ev->boots[i];
+	if (ev->n_boots >= MAIN_BOOTS_MAX || memchr(id, '\0', len))
+		return NULL;
+	ev->boots[ev->n_boots] = xstrndup(id, len);
+	return ev->boots[ev->n_boots] ? ev->boots[ev->n_boots++] : NULL;
 }
 
 static void
@@ -363,16 +389,20 @@ read_log(struct run_ctx *ctx, const struct rules *rules, const struct input_file
 		if (ev->n == ev->alloc) {
 			size_t na = ev->alloc ? ev->alloc * 2 : 64;
 			struct log_event *nv = xreallocarray(ev->v, na, sizeof(*nv));
+			const char **nb = nv ? xreallocarray(ev->boot, na, sizeof(*nb)) : NULL;
 
-			if (!nv) {
+			if (nv)
+				ev->v = nv;
+			if (!nv || !nb) {
 				log_event_release(&e);
 				rc = ctx_err(ctx, ERR_NOMEM, "%s: out of memory", in->path);
 				break;
 			}
-			ev->v = nv;
+			ev->boot = nb;
 			ev->alloc = na;
 		}
 		e.id = (uint32_t)ev->n;
+		ev->boot[ev->n] = boot_intern(ev, rec.boot_id, rec.boot_id_len);
 		ev->v[ev->n++] = e;
 	}
 	logsrc_stats(src, &st);
@@ -702,7 +732,7 @@ main(int argc, char **argv)
 	}
 
 	era_note(&ctx, &o.policy, &events);
-	corr = corr_new(events.v, events.n);
+	corr = corr_new_boots(events.v, events.n, events.boot);
 	if (!corr) {
 		ctx_err(&ctx, ERR_NOMEM, "out of memory (correlator)");
 		goto finish;

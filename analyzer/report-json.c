@@ -452,6 +452,8 @@ clock_arr(struct jb *b, const struct report *r)
 
 		o = json_object();
 		set(b, o, "log", jstr(c->path));
+		if (c->boot_id)
+			set(b, o, "boot_id", jstr(c->boot_id));
 		set(b, o, "basis", json_string(c->mono ? "kernel" : "wall"));
 		set(b, o, "offset", c->known ? jseconds(c->offset_us) : json_null());
 		set(b, o, "offset_us", c->known ? json_integer(c->offset_us) : json_null());

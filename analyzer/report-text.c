@@ -251,6 +251,10 @@ report_text_write(const struct report *r, FILE *out)
 
 			fputs("  ", out);
 			put_safe(out, c->path);
+			if (c->boot_id) {
+				fputs(" boot ", out);
+				put_safe(out, c->boot_id);
+			}
 			if (c->known && c->mono) {
 				char t[40];
 

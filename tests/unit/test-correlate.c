@@ -355,6 +355,40 @@ test_icmp_inner(void)
 	     "ICMP error quoting another destination does not");
 }
 
+static void
+test_boots(void)
+{
+	struct log_event ev[4];
+	const char *boots[4] = { "boot-a", "boot-a", "boot-b", "boot-b" };
+	struct pkt p;
+	struct ct_result res;
+	const struct corr_clock *ck;
+	struct corr *c;
+	size_t n;
+
+	/* the kernel clock restarts: boot b's events have small times again */
+	tcp_event(&ev[0], 0, 5000000, 1, REASON_TCP_SEQ_OVER_UB);
+	tcp_event(&ev[1], 1, 6000000, 2, REASON_TCP_SEQ_OVER_UB);
+	tcp_event(&ev[2], 2, 1000000, 3, REASON_TCP_SEQ_OVER_UB);
+	tcp_event(&ev[3], 3, 2000000, 4, REASON_TCP_SEQ_OVER_UB);
+	c = corr_new_boots(ev, 4, boots);
+	flag(&res, REASON_TCP_SEQ_OVER_UB);
+	for (uint32_t i = 0; i < 4; i++) {
+		int64_t t = i < 2 ? BASE + ev[i].mono_us : BASE + 3600000000LL + ev[i].mono_us;
+
+		tcp_pkt(&p, i, t, i + 1);
+		corr_offer(c, &p, &res, NULL);
+	}
+	corr_finish(c);
+	n = corr_clocks(c, &ck);
+	TEST(check_uint(n, ==, 2) && check_str(ck[0].boot_id, "boot-a") &&
+	     check_str(ck[1].boot_id, "boot-b") && check_int(ck[0].offset_us, ==, BASE) &&
+	     check_int(ck[1].offset_us, ==, BASE + 3600000000LL) &&
+	     check_int(ck[0].spread_us, ==, 0) && check_int(ck[1].spread_us, ==, 0),
+	     "one clock per (log, boot): each boot's offset on its own");
+	corr_free(c);
+}
+
 int
 main(void)
 {
@@ -364,5 +398,6 @@ main(void)
 	test_caps_and_details();
 	test_ipv6_and_no_ports();
 	test_icmp_inner();
+	test_boots();
 	return tap_done();
 }
