@@ -313,7 +313,7 @@ out:
 static int
 walk(struct run_ctx *ctx, struct input_list *l, const char *path, int depth, int top)
 {
-	struct stat st;
+	struct stat st, lst;
 	const char *base;
 
 	if (stat(path, &st) < 0)
@@ -323,6 +323,12 @@ walk(struct run_ctx *ctx, struct input_list *l, const char *path, int depth, int
 	if (S_ISDIR(st.st_mode)) {
 		if (!top && input_is_skipped(base, 1))
 			return 0;
+		/* inside a bundle, symlinks to directories are not followed
+		 * (find's default): no loops, no walking out of the bundle */
+		if (!top && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+			ctx_note(ctx, "%s: symbolic link to a directory: not followed", path);
+			return 0;
+		}
 		return walk_dir(ctx, l, path, depth);
 	}
 	if (!top && input_is_skipped(base, 0))

@@ -7,8 +7,8 @@
  * recursively in byte order of the names (deterministic), skipping hidden
  * entries, the expected/ directories of sample bundles and the files that
  * describe a bundle rather than hold evidence (kernel.tsv, README, KERNEL,
- * meta.json, bundle.json, *.md).  A file named on the command line is never
- * skipped.  The kind of every file is recognised from its first bytes:
+ * meta.json, bundle.json, *.md) and not following symbolic links to
+ * directories.  A file named on the command line is never skipped.  The kind of every file is recognised from its first bytes:
  * pcap/pcapng magic (pcapsrc_sniff), a sysctl dump (ct_policy_sniff_sysctl),
  * a kernel log format (logsrc_sniff), a conntrack-tools listing, in that
  * order.

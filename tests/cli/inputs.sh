@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 12
+plan 13
 
 B="$T/bundle"
 mkdir -p "$B/expected" "$B/sub/deeper" "$B/.git"
@@ -90,5 +90,16 @@ status_is 0 && is events "$(jget /summary/events)" 1 &&
 	jget /notes | grep -q 'prefix of kernels up to 4.14, but the analysis uses the 6.18 profile' &&
 	run --format json --kernel 4.14 "$T/old.log" "$PCAP" && ! jget /notes | grep -q 'up to 4.14'
 ok $? "log lines of an older kernel era: a note suggests --kernel"
+
+# a symlink loop inside a bundle is not followed; a symlinked file is read
+L="$T/loop"
+mkdir -p "$L/sub"
+ln -s .. "$L/sub/up"
+cp "$LOG" "$L/sub/kern.log"
+ln -s "$PCAP" "$L/capture.pcap"
+run --format json "$L"
+status_is 0 && is n "$(jget /inputs/#)" 2 && is matched "$(jget /summary/matched)" 3 &&
+	jget /notes | grep -q 'sub/up: symbolic link to a directory: not followed'
+ok $? "symlinked directories inside a bundle are not followed (no loop); symlinked files are read"
 
 done_testing
