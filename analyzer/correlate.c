@@ -17,6 +17,9 @@
 
 #include "correlate.h"
 
+/* Times are kept within +-2^53 us (285 years) so differences cannot overflow. */
+#define CORR_TS_MAX_US (INT64_C(1) << 53)
+
 enum {
 	KEY_PORTS = 1u << 0,
 	KEY_SEQ = 1u << 1,
@@ -367,6 +370,16 @@ detail_free(struct corr_detail *d)
 	free(d);
 }
 
+int64_t
+corr_ts_us(int64_t sec, uint32_t nsec)
+{
+	if (sec > CORR_TS_MAX_US / 1000000)
+		return CORR_TS_MAX_US;
+	if (sec < -(CORR_TS_MAX_US / 1000000))
+		return -CORR_TS_MAX_US;
+	return sec * 1000000 + (int64_t)((nsec % 1000000000u) / 1000);
+}
+
 static int
 add_cand(struct corr *c, struct ev_state *s, const struct pkt *p, bool ttl_differs,
 	 const struct ct_result *res, const char *const *texts)
@@ -387,7 +400,7 @@ add_cand(struct corr *c, struct ev_state *s, const struct pkt *p, bool ttl_diffe
 	memset(cd, 0, sizeof(*cd));
 	cd->file_id = p->file_id;
 	cd->index = p->index;
-	cd->ts_us = p->ts_sec * 1000000 + (int64_t)(p->ts_nsec / 1000);
+	cd->ts_us = corr_ts_us(p->ts_sec, p->ts_nsec);
 	cd->ts_nsec = p->ts_nsec;
 	cd->ttl_differs = ttl_differs;
 	cd->detail = detail_new(res, texts);
@@ -428,17 +441,22 @@ corr_offer(struct corr *c, const struct pkt *p, const struct ct_result *res,
 	return 0;
 }
 
+/* The event's time on its clock; false when unknown or absurd (hostile
+ * stamps beyond +-2^53 us are not used for arithmetic). */
 static bool
 ev_time(const struct corr *c, size_t i, int64_t *out)
 {
 	const struct log_event *e = &c->ev[i];
+	bool known;
 
 	if (c->clocks[c->st[i].clock].mono) {
 		*out = e->mono_us;
-		return e->has_mono;
+		known = e->has_mono;
+	} else {
+		*out = e->wall_us;
+		known = e->has_wall;
 	}
-	*out = e->wall_us;
-	return e->has_wall;
+	return known && *out <= CORR_TS_MAX_US && *out >= -CORR_TS_MAX_US;
 }
 
 static int

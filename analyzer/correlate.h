@@ -134,6 +134,13 @@ uint64_t corr_dropped(const struct corr *c);
 void corr_free(struct corr *c);
 
 /*
+ * Capture time in microseconds since the epoch, saturated to +-2^53 us
+ * (285 years) so that hostile timestamps (a pcapng with a huge tick count)
+ * cannot overflow time arithmetic.
+ */
+int64_t corr_ts_us(int64_t sec, uint32_t nsec);
+
+/*
  * Do the fields of a log event's dump match this packet?  Returns 1 (and
  * *ttl_differs) or 0.  Exposed for unit tests.
  */

@@ -351,7 +351,7 @@ flagged_obj(struct jb *b, const struct report_flagged *f)
 		return NULL;
 	set(b, o, "path", jstr(f->path));
 	set(b, o, "index", juint(f->index));
-	set(b, o, "time", jtime_us(f->ts_sec * 1000000 + (int64_t)(f->ts_nsec / 1000)));
+	set(b, o, "time", jtime_us(corr_ts_us(f->ts_sec, f->ts_nsec)));
 	set(b, o, "proto", json_integer(f->proto));
 	set(b, o, "verdict", json_string(ct_verdict_name(f->verdict)));
 	set(b, o, "rule", json_string(reason_code(f->reason)));
@@ -585,7 +585,7 @@ report_json_write(const struct report *r, FILE *out)
 
 		set(&b, o2, "path", jstr(e->path));
 		set(&b, o2, "index", juint(e->index));
-		set(&b, o2, "time", jtime_us(e->ts_sec * 1000000 + (int64_t)(e->ts_nsec / 1000)));
+		set(&b, o2, "time", jtime_us(corr_ts_us(e->ts_sec, e->ts_nsec)));
 		set(&b, o2, "proto", json_integer(e->proto));
 		set(&b, o2, "verdict", json_string("invalid"));
 		set(&b, o2, "why", jstr(e->why));

@@ -42,7 +42,7 @@ put_time(FILE *out, int64_t sec, uint32_t nsec)
 {
 	char t[40];
 
-	report_fmt_wall(sec * 1000000 + (int64_t)(nsec / 1000), t, sizeof(t));
+	report_fmt_wall(corr_ts_us(sec, nsec), t, sizeof(t));
 	fputs(t, out);
 }
 

@@ -211,7 +211,7 @@ report_text_write(const struct report *r, FILE *out)
 			const struct report_silent *e = &r->silent[i];
 			char t[40];
 
-			report_fmt_wall(e->ts_sec * 1000000 + (int64_t)(e->ts_nsec / 1000), t,
+			report_fmt_wall(corr_ts_us(e->ts_sec, e->ts_nsec), t,
 					sizeof(t));
 			fputs("  ", out);
 			put_safe(out, e->path);
@@ -232,7 +232,7 @@ report_text_write(const struct report *r, FILE *out)
 
 			if (f->event >= 0)
 				continue;
-			report_fmt_wall(f->ts_sec * 1000000 + (int64_t)(f->ts_nsec / 1000), t,
+			report_fmt_wall(corr_ts_us(f->ts_sec, f->ts_nsec), t,
 					sizeof(t));
 			fputs("  ", out);
 			put_safe(out, f->path);

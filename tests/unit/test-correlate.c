@@ -399,5 +399,9 @@ main(void)
 	test_ipv6_and_no_ports();
 	test_icmp_inner();
 	test_boots();
+	TEST(check_int(corr_ts_us(1, 1500), ==, 1000001) &&
+	     check_int(corr_ts_us(INT64_MAX, 0), ==, INT64_C(1) << 53) &&
+	     check_int(corr_ts_us(INT64_MIN, 999999999), ==, -(INT64_C(1) << 53)),
+	     "capture times saturate instead of overflowing");
 	return tap_done();
 }
