@@ -56,6 +56,9 @@ enum exit_status {
 #define MAIN_EVENTS_MAX 100000u
 /* Fragment memory per capture (the kernel's ipfrag_high_thresh is 4 MiB). */
 #define MAIN_DEFRAG_MAX (4u << 20)
+/* Capture timestamps beyond this (2^33 s, year 2242) or before the epoch
+ * are clamped: the engine and defrag compute in int64 nanoseconds. */
+#define MAIN_TS_MAX (INT64_C(1) << 33)
 /* Rule directories at most (default + --rules). */
 #define MAIN_RULES_DIRS_MAX 32
 
@@ -427,6 +430,7 @@ read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_pol
 	struct ct_engine *eng = NULL;
 	struct pcap_rec rec;
 	bool current = strcmp(pol->profile, CT_PROFILE_CURRENT) == 0;
+	bool ts_noted = false;
 	int rc;
 
 	rc = pcapsrc_open(ctx, path, &src);
@@ -450,6 +454,15 @@ read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_pol
 		rep->stats.packets++;
 		memset(&pkt, 0, sizeof(pkt));
 		pcapsrc_pkt_init(&rec, file_id, &pkt);
+		if (pkt.ts_sec < 0 || pkt.ts_sec > MAIN_TS_MAX) {
+			/* the stages compute in nanoseconds: keep them in range */
+			if (!ts_noted)
+				ctx_note(ctx, "%s: record %llu: timestamp out of range (%lld s): clamped, "
+					 "and so are later ones", path,
+					 (unsigned long long)rec.index, (long long)pkt.ts_sec);
+			ts_noted = true;
+			pkt.ts_sec = pkt.ts_sec < 0 ? 0 : MAIN_TS_MAX;
+		}
 		decode_frame(rec.linktype, rec.data, rec.caplen, &pkt);
 		if (pkt.family != 4 && pkt.family != 6) {
 			rep->stats.packets_non_ip++;
