@@ -3,7 +3,7 @@
  * correlate.c - join log events to captured packets.  See correlate.h.
  *
  * Index: events are grouped by a key made of the tuple plus the fields
- * their dump has among {ports, TCP SEQ, IP LEN} (a dump cut by INCOMPLETE or
+ * their dump has among {ports, TCP SEQ, IP LEN, IPv4 ID} (a dump cut by INCOMPLETE or
  * a fragment has fewer); the key's field mask is part of the key.  A packet
  * probes the table once per mask in use, so a lookup costs a handful of hash
  * probes whatever the number of events, and only the few events of a group
@@ -24,19 +24,21 @@ enum {
 	KEY_PORTS = 1u << 0,
 	KEY_SEQ = 1u << 1,
 	KEY_LEN = 1u << 2,
-	KEY_MASKS = 8,
+	KEY_ID = 1u << 3,	/* IPv4 ID: tells apart same-length UDP/ICMP packets of a flow */
+	KEY_MASKS = 16,
 };
 
 struct ckey {
 	uint8_t family, proto, mask, pad;
 	uint16_t sport, dport;
 	uint32_t seq, len;
+	uint16_t id, pad2;
 	uint8_t src[16], dst[16];
 };
 
 struct group {
 	struct ckey key;
-	uint32_t first;		/* first event (index) of the group */
+	uint32_t first, last;	/* first and last event (index) of the group */
 };
 
 struct ev_state {
@@ -112,6 +114,10 @@ event_key(const struct nflog_pkt *lp, struct ckey *k)
 		k->mask |= KEY_LEN;
 		k->len = lp->len;
 	}
+	if (lp->family == 4 && (lp->has & NFL_ID)) {
+		k->mask |= KEY_ID;
+		k->id = lp->id;
+	}
 	return 0;
 }
 
@@ -143,6 +149,11 @@ pkt_key(const struct pkt *p, unsigned mask, struct ckey *k)
 	}
 	if (mask & KEY_LEN)
 		k->len = p->ip_len;
+	if (mask & KEY_ID) {
+		if (p->family != 4)
+			return -1;
+		k->id = p->ip_id;
+	}
 	return 0;
 }
 
@@ -233,15 +244,15 @@ corr_new_boots(const struct log_event *events, size_t n, const char *const *boot
 		if (!c->table[slot]) {
 			c->groups[c->n_groups].key = k;
 			c->groups[c->n_groups].first = (uint32_t)i;
+			c->groups[c->n_groups].last = (uint32_t)i;
 			c->table[slot] = (uint32_t)(++c->n_groups);
 			c->masks_used |= 1u << k.mask;
 		} else {
 			/* append at the end to keep event order within the group */
-			uint32_t j = c->groups[c->table[slot] - 1].first;
+			struct group *g = &c->groups[c->table[slot] - 1];
 
-			while (c->st[j].next != UINT32_MAX)
-				j = c->st[j].next;
-			c->st[j].next = (uint32_t)i;
+			c->st[g->last].next = (uint32_t)i;
+			g->last = (uint32_t)i;
 		}
 	}
 	return c;

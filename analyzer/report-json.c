@@ -378,13 +378,24 @@ struct jw {
 static int
 put_indented(FILE *out, const char *text, int depth)
 {
-	for (const char *p = text; *p; p++) {
-		if (fputc(*p, out) == EOF)
+	static const char spaces[] = "                                ";
+	size_t ind = (size_t)depth * 2;
+	const char *p = text;
+
+	if (ind > sizeof(spaces) - 1)
+		ind = sizeof(spaces) - 1;
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+
+		if (n && fwrite(p, 1, n, out) != n)
 			return -1;
-		if (*p == '\n' && fprintf(out, "%*s", depth * 2, "") < 0)
+		if (!nl)
+			return 0;
+		if (ind && fwrite(spaces, 1, ind, out) != ind)
 			return -1;
+		p = nl + 1;
 	}
-	return 0;
 }
 
 /* Dump @v (consumed) at @depth. */
