@@ -96,7 +96,7 @@ L="$T/loop"
 mkdir -p "$L/sub"
 ln -s .. "$L/sub/up"
 cp "$LOG" "$L/sub/kern.log"
-ln -s "$PCAP" "$L/capture.pcap"
+ln -s "$(cd "$(dirname "$PCAP")" && pwd)/$(basename "$PCAP")" "$L/capture.pcap"
 run --format json "$L"
 status_is 0 && is n "$(jget /inputs/#)" 2 && is matched "$(jget /summary/matched)" 3 &&
 	jget /notes | grep -q 'sub/up: symbolic link to a directory: not followed'
