@@ -4,7 +4,10 @@
 # kernel.tsv lists, per capture record, the lines the real kernel logged for
 # it (tests/lab/ctlab-replay).  Each event of the report must be matched,
 # and to a record for which the kernel printed that very message.  One TAP
-# line per bundle; bundles without kernel.tsv are skipped.
+# line per bundle; bundles without kernel.tsv are skipped.  The number of
+# events, of matched events and of events whose verdict agrees must all
+# equal the number of kernel.tsv lines (a bundle whose log file is missing
+# has no events and fails here).
 . "${top_srcdir:-.}/tests/cli/cli-lib.sh"
 
 set --
@@ -23,6 +26,17 @@ for b in "$@"; do
 	bad=0
 	if [ "$n" -lt 0 ]; then
 		diag "$b: no report"
+		bad=1
+	fi
+	# every kernel line is an event of the bundle's own log, matched to
+	# its packet, and the engine's verdict agrees with it
+	want=$(wc -l <"$top_srcdir/samples/$b/kernel.tsv" | tr -d ' ')
+	m=$("$JSON_GET" "$T/r.json" /summary/matched) || m=-1
+	a=$("$JSON_GET" "$T/r.json" /summary/agree) || a=-1
+	if [ "$n" -ne "$want" ] || [ "$m" != "$want" ] || [ "$a" != "$want" ]; then
+		diag "$b: $n event(s), $m matched, $a agree; kernel.tsv has $want line(s)"
+		[ "$want" -gt 0 ] && ! ls "$top_srcdir/samples/$b"/kern.* >/dev/null 2>&1 &&
+			diag "$b: no kern.* log file in the bundle"
 		bad=1
 	fi
 	i=0
@@ -53,7 +67,7 @@ for b in "$@"; do
 			}
 			END { exit bad }' "$top_srcdir/samples/$b/kernel.tsv" "$T/pairs" || bad=1
 	fi
-	ok $bad "$b: $n event(s), each matched to a record the kernel logged it for"
+	ok $bad "$b: $n event(s) for $want kernel line(s), each matched to a record the kernel logged it for"
 done
 
 done_testing
