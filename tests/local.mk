@@ -181,10 +181,26 @@ check_PROGRAMS += %D%/tools/json-get %D%/tools/mutate %D%/unit/test-correlate \
 TESTS += %D%/unit/test-correlate %D%/unit/test-report
 CLI_TESTS = %D%/cli/options.sh %D%/cli/inputs.sh %D%/cli/errors.sh \
 	%D%/cli/contract.sh %D%/cli/determinism.sh %D%/cli/golden.sh \
-	%D%/cli/samples-truth.sh %D%/cli/robust.sh
+	%D%/cli/samples-truth.sh %D%/cli/robust.sh %D%/cli/formats.sh
 TESTS += $(CLI_TESTS) %D%/golden/run-golden.sh
 dist_check_SCRIPTS += $(CLI_TESTS) %D%/cli/cli-lib.sh \
 	%D%/golden/run-golden.sh %D%/golden/update.sh
 EXTRA_DIST += %D%/data/cli/gen-fixtures.py %D%/data/cli/kern.log \
 	%D%/data/cli/basic.pcap %D%/data/cli/truncated.pcap \
 	%D%/data/cli/dup.log %D%/data/cli/dup.pcap
+EXTRA_DIST += %D%/data/formats/README \
+	%D%/data/formats/tcp-window/kern.log \
+	%D%/data/formats/tcp-window/capture.pcap \
+	%D%/data/formats/tcp-window/sysctl.txt \
+	%D%/data/formats/udp-checksum-length/kern.log \
+	%D%/data/formats/udp-checksum-length/capture.pcap \
+	%D%/data/formats/udp-checksum-length/sysctl.txt \
+	%D%/data/formats/udplite/kern.log \
+	%D%/data/formats/udplite/capture.pcap \
+	%D%/data/formats/udplite/sysctl.txt \
+	%D%/data/formats/icmp/kern.log \
+	%D%/data/formats/icmp/capture.pcap \
+	%D%/data/formats/icmp/sysctl.txt \
+	%D%/data/formats/ipv6-icmpv6/kern.log \
+	%D%/data/formats/ipv6-icmpv6/capture.pcap \
+	%D%/data/formats/ipv6-icmpv6/sysctl.txt

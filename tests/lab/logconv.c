@@ -11,7 +11,13 @@
  *
  * FORMAT: dmesg dmesg-T dmesg-iso syslog syslog-stamp rfc3339 rfc5424
  *	   short short-iso short-iso-precise short-precise short-monotonic
- *	   json json-seq export
+ *	   json json-seq export json-bytes export-binary
+ *
+ * json-bytes and export-binary write every MESSAGE the way journalctl writes
+ * a field that is not printable text: as a JSON array of byte values, or as
+ * a binary-safe export field (name, newline, 64-bit little-endian length,
+ * bytes, newline).  The other journal formats do so only for messages that
+ * need it.
  *
  * Lines without a "[...]" stamp (continuation lines) keep the previous
  * record's time.  Exit 0 ok, 1 bad input line, 2 usage.
@@ -29,13 +35,13 @@
 enum fmt {
 	F_DMESG, F_DMESG_T, F_DMESG_ISO, F_SYSLOG, F_SYSLOG_STAMP, F_RFC3339, F_RFC5424,
 	F_SHORT, F_SHORT_ISO, F_SHORT_ISO_PRECISE, F_SHORT_PRECISE, F_SHORT_MONO,
-	F_JSON, F_JSON_SEQ, F_EXPORT, F_COUNT
+	F_JSON, F_JSON_SEQ, F_EXPORT, F_JSON_BYTES, F_EXPORT_BINARY, F_COUNT
 };
 
 static const char *const fmt_names[F_COUNT] = {
 	"dmesg", "dmesg-T", "dmesg-iso", "syslog", "syslog-stamp", "rfc3339", "rfc5424",
 	"short", "short-iso", "short-iso-precise", "short-precise", "short-monotonic",
-	"json", "json-seq", "export"
+	"json", "json-seq", "export", "json-bytes", "export-binary"
 };
 
 static const char boot_id[] = "5c1e0b7a9d2f4e6a8b3c1d0e2f4a6b8c";
@@ -119,11 +125,11 @@ printable(const char *m, size_t n)
 }
 
 static void
-json_string(FILE *o, const char *m, size_t n)
+json_string(FILE *o, const char *m, size_t n, bool bytes)
 {
 	size_t i;
 
-	if (!printable(m, n)) {
+	if (bytes || !printable(m, n)) {
 		/* journalctl prints unprintable/non-UTF-8 fields as byte arrays */
 		fputc('[', o);
 		for (i = 0; i < n; i++)
@@ -149,7 +155,7 @@ cursor(char *buf, size_t size, const struct rec *r)
 }
 
 static void
-emit_json(FILE *o, const struct rec *r, const char *host, bool seq)
+emit_json(FILE *o, const struct rec *r, const char *host, bool seq, bool bytes)
 {
 	char cur[256];
 
@@ -162,18 +168,18 @@ emit_json(FILE *o, const struct rec *r, const char *host, bool seq)
 		"\"PRIORITY\":\"5\",\"SYSLOG_FACILITY\":\"0\",\"SYSLOG_IDENTIFIER\":\"kernel\","
 		"\"_SOURCE_MONOTONIC_TIMESTAMP\":\"%" PRIu64 "\",\"MESSAGE\":",
 		cur, r->wall_us, r->kern_us, boot_id, machine_id, host, r->kern_us);
-	json_string(o, r->msg, r->len);
+	json_string(o, r->msg, r->len, bytes);
 	fputs("}\n", o);
 }
 
 static void
-export_field(FILE *o, const char *name, const char *v, size_t n)
+export_field(FILE *o, const char *name, const char *v, size_t n, bool binary)
 {
 	uint64_t len = n;
 	unsigned char le[8];
 	int i;
 
-	if (memchr(v, '\n', n) == NULL && printable(v, n)) {
+	if (!binary && memchr(v, '\n', n) == NULL && printable(v, n)) {
 		fprintf(o, "%s=", name);
 		fwrite(v, 1, n, o);
 		fputc('\n', o);
@@ -188,7 +194,7 @@ export_field(FILE *o, const char *name, const char *v, size_t n)
 }
 
 static void
-emit_export(FILE *o, const struct rec *r, const char *host)
+emit_export(FILE *o, const struct rec *r, const char *host, bool binary)
 {
 	char cur[256];
 
@@ -197,7 +203,7 @@ emit_export(FILE *o, const struct rec *r, const char *host)
 		PRIu64 "\n_BOOT_ID=%s\n_SOURCE_MONOTONIC_TIMESTAMP=%" PRIu64
 		"\n_TRANSPORT=kernel\nPRIORITY=5\nSYSLOG_FACILITY=0\nSYSLOG_IDENTIFIER=kernel\n",
 		cur, r->wall_us, r->kern_us, boot_id, r->kern_us);
-	export_field(o, "MESSAGE", r->msg, r->len);
+	export_field(o, "MESSAGE", r->msg, r->len, binary);
 	fprintf(o, "_MACHINE_ID=%s\n_HOSTNAME=%s\n\n", machine_id, host);
 }
 
@@ -256,10 +262,12 @@ emit(FILE *o, enum fmt f, const struct rec *r, const char *host)
 		break;
 	case F_JSON:
 	case F_JSON_SEQ:
-		emit_json(o, r, host, f == F_JSON_SEQ);
+	case F_JSON_BYTES:
+		emit_json(o, r, host, f == F_JSON_SEQ, f == F_JSON_BYTES);
 		return;
 	case F_EXPORT:
-		emit_export(o, r, host);
+	case F_EXPORT_BINARY:
+		emit_export(o, r, host, f == F_EXPORT_BINARY);
 		return;
 	default:
 		return;
