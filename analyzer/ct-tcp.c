@@ -757,8 +757,11 @@ tcp_packet(struct ct_engine *e, struct ct_conn *c, const struct pkt *pkt, int di
 			bool established = t->state == TCP_CT_ESTABLISHED && c->assured;
 			uint32_t maxack = t->seen[!dir].td_maxack;
 
+			/* as in nf_conntrack_tcp_packet(), each break here leaves the
+			 * switch: the RST then goes through the window check, the
+			 * "RST answers a packet we let through" tests below are skipped */
 			if (s.seq == 0 && !established)
-				goto rst_after_maxack;
+				break;	/* on to the window check */
 			if (seq_before(s.seq, maxack) && !pol->v[CT_KNOB_TCP_IGNORE_INVALID_RST]) {
 				ct_result_msg(res, REASON_TCP_INVALID_RST, CT_INVALID, NULL);
 				snprintf(res->check, sizeof(res->check),
@@ -768,14 +771,13 @@ tcp_packet(struct ct_engine *e, struct ct_conn *c, const struct pkt *pkt, int di
 				return tcp_finish(res, CT_INVALID);
 			}
 			if (!established || s.seq == maxack)
-				goto rst_after_maxack;
+				break;
 			if (t->last_index == IDX_ACK && t->last_dir == dir && s.seq == t->last_end)
-				goto rst_after_maxack;
+				break;
 			/* not exactly at the expected sequence: keep the state and
 			 * wait for the challenge ACK */
 			new_state = old_state;
 		}
-rst_after_maxack:
 		if (((c->seen_reply && t->last_index == IDX_SYN && t->last_dir != dir) ||
 		     (!c->assured && t->last_index == IDX_ACK)) && s.ack == t->last_end)
 			goto in_window;	/* RST answers the SYN/ACK we let through */

@@ -705,6 +705,40 @@ test_rst(void)
 	TEST(check_int(last.verdict, ==, CT_ACCEPT) && check_uint(last.after.state, ==, TCP_CT_CLOSE),
 	     "RST with seq == the challenge ACK's ack: accepted without window check");
 	ct_engine_free(e);
+
+	/*
+	 * Regression (lab, kernel-diff seeds 3 and 4): the handshake's final ACK
+	 * has a bad checksum (INVALID, no state), the server sends data, the
+	 * client's RST+ACK acks it exactly.  seq == the server's max ack on an
+	 * entry that is not ESTABLISHED+ASSURED: the kernel leaves the switch and
+	 * checks the RST's window, which raises the server's td_maxend to
+	 * ack + (502 << 7); the "RST answers an ACK we let through" skip is not
+	 * reached.  The server's next segment is then in window: no line.
+	 */
+	e = engine(NULL);
+	send(e, 0, F_S, 1000, 0, 64240, 0, O_SYN_WS7);
+	send(e, 1, F_SA, 5000, 1001, 65160, 0, O_SYN_WS7);
+	{
+		struct tp t;
+
+		mk(&t, 0, F_A, 1001, 5001, 502, 0, O_NONE, 0, 0);
+		t.p.l4_csum = t.p.l4_csum_nf = CSUM_BAD;
+		ct_engine_packet(e, &t.p, &last);
+	}
+	TEST(check_int(last.verdict, ==, CT_INVALID) && check(msg_is(&last, 0, REASON_TCP_BAD_CHECKSUM)),
+	     "final ACK with a bad checksum: 'bad checksum'");
+	send(e, 1, F_PA, 5001, 1001, 510, 562, O_NONE);
+	TEST(check_int(last.verdict, ==, CT_ACCEPT) && check_uint(last.after.state, ==, TCP_CT_SYN_RECV),
+	     "server data in SYN_RECV: accepted");
+	send(e, 0, F_RA, 1001, 5563, 502, 0, O_NONE);
+	TEST(check_int(last.verdict, ==, CT_ACCEPT) && check_uint(last.after.state, ==, TCP_CT_CLOSE) &&
+	     check_uint(last.after.seen[1].td_maxend, ==, 5563u + (502u << 7)),
+	     "RST+ACK at the peer's max ack before ASSURED: window checked, server td_maxend %u",
+	     last.after.seen[1].td_maxend);
+	send(e, 1, F_PA, 5563, 1001, 510, 1371, O_NONE);
+	TEST(check_int(last.verdict, ==, CT_ACCEPT) && check_uint(last.n_msgs, ==, 0),
+	     "server data after that RST: in window, no line (kernel logs nothing)");
+	ct_engine_free(e);
 }
 
 static void
