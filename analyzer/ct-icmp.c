@@ -215,7 +215,7 @@ icmp_error(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res)
 		res->verdict = CT_ACCEPT;
 		return 1;
 	}
-	if (ct_checksum_applies(e, pkt) && pkt->l4_csum == CSUM_BAD)
+	if (ct_checksum_applies(e, pkt) && pkt->l4_csum_nf == CSUM_BAD)
 		return icmp_fail(res, REASON_ICMP_BAD_CHECKSUM, NULL);
 	type = pkt->icmp_type;
 	/* RFC 1122 3.2.2: unknown types are discarded */
@@ -349,7 +349,7 @@ icmpv6_error(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res)
 		res->verdict = CT_ACCEPT;
 		return 1;
 	}
-	if (ct_checksum_applies(e, pkt) && pkt->l4_csum == CSUM_BAD)
+	if (ct_checksum_applies(e, pkt) && pkt->l4_csum_nf == CSUM_BAD)
 		return icmp_fail(res, REASON_ICMPV6_BAD_CHECKSUM, NULL);
 	type = pkt->icmp_type;
 	/* noct_valid_new: MLD query/report/done, RS, RA, NS, NA, MLDv2 report,

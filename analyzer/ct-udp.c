@@ -73,7 +73,7 @@ udp_error(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res)
 	if (pkt->udp_csum == 0)
 		return false;
 	/* verified at PRE_ROUTING only, with nf_conntrack_checksum=1 */
-	if (ct_checksum_applies(e, pkt) && pkt->l4_csum == CSUM_BAD) {
+	if (ct_checksum_applies(e, pkt) && pkt->l4_csum_nf == CSUM_BAD) {
 		udp_fail(res, REASON_UDP_BAD_CHECKSUM);
 		return true;
 	}

@@ -169,6 +169,9 @@ for p in "$labdir"/scenarios/*.pcap; do
 	[ -f "${p%.pcap}.sysctl" ] && sc=${p%.pcap}.sysctl
 	printf 'scenario %s\t%s\t%s\n' "$name" "$p" "$sc" >> "$work/list"
 done
+# Fixed regression cases (perturb --make regress), with default knobs.
+perturb --make regress "$work/regress.pcap" &&
+	printf 'regressions (perturb --make regress)\t%s\t\n' "$work/regress.pcap" >> "$work/list"
 # Perturbed variants of the recorded real flows (scenarios/real-*.pcap) ...
 for p in "$labdir"/scenarios/real-*.pcap; do
 	[ -e "$p" ] || continue
@@ -191,6 +194,19 @@ perturb --seed "$s3" --variants 2 "$work/base-synth.pcap" "$work/perturbed-noloo
 	printf 'net.netfilter.nf_conntrack_tcp_loose = 0\n' > "$work/perturbed-noloose.sysctl" &&
 	printf 'perturbed synthetic flows, tcp_loose=0 (seed %s)\t%s\t%s\n' "$s3" \
 		"$work/perturbed-noloose.pcap" "$work/perturbed-noloose.sysctl" >> "$work/list"
+
+# ... and with each other knob the lab covers (one seed each, 1 variant).
+k=3000
+for knob in nf_conntrack_checksum=0 nf_conntrack_tcp_ignore_invalid_rst=1 \
+	    nf_conntrack_tcp_max_retrans=0; do
+	k=$((k + 1000))
+	name=${knob%%=*}
+	perturb --seed "$((SEED + k))" --variants 2 "$work/base-synth.pcap" "$work/perturbed-$name.pcap" &&
+		printf 'net.netfilter.%s = %s\n' "$name" "${knob#*=}" > "$work/perturbed-$name.sysctl" &&
+		printf 'perturbed synthetic flows, %s (seed %s)\t%s\t%s\n' "${knob#nf_conntrack_}" \
+			"$((SEED + k))" "$work/perturbed-$name.pcap" "$work/perturbed-$name.sysctl" \
+			>> "$work/list"
+done
 
 replayed=0
 tot_pk=0

@@ -5,7 +5,7 @@
  *
  *   perturb [--seed N] [--variants K] [--rate R] IN.pcap OUT.pcap
  *   perturb --make flows [--seed N] [--flows F] OUT.pcap
- *   perturb --make selftest|timeout OUT.pcap
+ *   perturb --make selftest|timeout|regress OUT.pcap
  *
  * Mutation mode writes K variants of the flows of IN, one after the other.
  * Variant v gets its own addresses and ports (IPv4: last octet, IPv6: bytes
@@ -28,7 +28,8 @@
  * handshakes, data both ways, window scaling, FIN or RST endings: a base for
  * mutation that needs no namespaces.  `--make selftest` writes the small
  * capture the lab's own test checks exact kernel lines against, `--make
- * timeout` one for conntrack expiry with the original timing.
+ * timeout` one for conntrack expiry with the original timing, `--make
+ * regress` fixed cases the engine once got wrong (see make_regress()).
  *
  * Test tooling, not part of ctexplain.
  */
@@ -800,7 +801,7 @@ gen_emit(struct gen *g, int fam, const uint8_t *src, const uint8_t *dst, uint8_t
 	f.sec = g->sec;
 	f.nsec = g->nsec;
 	parse(&f, &v);
-	if (l4_csum(&f, &v, &cs)) {
+	if (csum_mode != 2 && l4_csum(&f, &v, &cs)) {	/* 2: keep the field */
 		if (csum_mode == 1)
 			cs ^= 0x0101;
 		put16(buf + csum_off(&v), cs);
@@ -1044,6 +1045,97 @@ make_timeout(const char *out)
 	return 0;
 }
 
+/*
+ * Regression capture: fixed cases where the engine once disagreed with the
+ * kernel (found by kernel-diff) or that no other capture exercises.  No
+ * expectations are written here: kernel-diff compares the engine with
+ * whatever the kernel logs.  IPv4 and IPv6 each:
+ *   a. handshake whose final ACK has a bad checksum, server data, client
+ *      RST+ACK exactly at the server's max ack (window-checked by the kernel:
+ *      it raises the server's td_maxend), more server data (in window: no
+ *      line);
+ *   b. simultaneous open (SYN, SYN, SYN-ACK, SYN-ACK), data both ways, then
+ *      a segment beyond the window;
+ *   c. close, then a SYN reopening the connection from TIME_WAIT, data.
+ * IPv4 only: an all-zero ICMP message with checksum field 0 (conntrack's
+ * sum includes the IP header and accepts it), an echo request with
+ * checksum 0 (bad).
+ */
+static int
+make_regress(const char *out)
+{
+	struct gen g = { .sec = 1795000000, .nsec = 0, .ipid = 1 };
+	uint8_t l4[2048], a[16], b[16];
+	uint32_t l;
+	int fam;
+
+	w_open(&g.w, out);
+	for (fam = 4; fam <= 6; fam += 2) {
+		addr_of(fam, 77, 0, a);
+		addr_of(fam, 78, 1, b);
+		/* a. */
+		l = gen_tcp(l4, 42000, 86, 250355788, 0, 0x02, 64240, 7, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 86, 42000, 1020932212, 250355789, 0x12, 65160, 7, 0);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42000, 86, 250355789, 1020932213, 0x10, 502, -1, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 1);
+		l = gen_tcp(l4, 86, 42000, 1020932213, 250355789, 0x18, 510, -1, 562);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42000, 86, 250355789, 1020932775, 0x14, 502, -1, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 86, 42000, 1020932775, 250355789, 0x18, 510, -1, 1371);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		/* b. */
+		l = gen_tcp(l4, 42001, 87, 1000, 0, 0x02, 64240, 7, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 87, 42001, 9000, 0, 0x02, 65160, 7, 0);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42001, 87, 1000, 9001, 0x12, 64240, 7, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 87, 42001, 9000, 1001, 0x12, 65160, 7, 0);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42001, 87, 1001, 9001, 0x18, 502, -1, 300);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 87, 42001, 9001, 1301, 0x18, 510, -1, 200);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42001, 87, 1301, 9201, 0x10, 502, -1, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42001, 87, 1301 + 200000, 9201, 0x18, 502, -1, 100);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		/* c. */
+		l = gen_tcp(l4, 42002, 88, 5000, 0, 0x02, 64240, 7, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 88, 42002, 7000, 5001, 0x12, 65160, 7, 0);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42002, 88, 5001, 7001, 0x10, 502, -1, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42002, 88, 5001, 7001, 0x11, 502, -1, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 88, 42002, 7001, 5002, 0x11, 510, -1, 0);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42002, 88, 5002, 7002, 0x10, 502, -1, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42002, 88, 800000, 0, 0x02, 64240, 7, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 88, 42002, 900000, 800001, 0x12, 65160, 7, 0);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42002, 88, 800001, 900001, 0x18, 502, -1, 100);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 88, 42002, 900001, 800101 + 100000, 0x10, 510, -1, 0);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+	}
+	addr_of(4, 79, 0, a);
+	addr_of(4, 80, 1, b);
+	memset(l4, 0, 16);		/* all zero, checksum field 0 */
+	gen_emit(&g, 4, a, b, 1, 64, l4, 16, 2);
+	l4[0] = 8;			/* echo request, checksum field 0 */
+	l4[4] = 0x12;
+	gen_emit(&g, 4, a, b, 1, 64, l4, 16, 2);
+	w_close(&g.w);
+	return 0;
+}
+
 static bool
 parse_num(const char *s, uint64_t max, uint64_t *out)
 {
@@ -1068,7 +1160,7 @@ usage(int st)
 	fprintf(st ? stderr : stdout,
 		"usage: perturb [--seed N] [--variants K] [--rate PERCENT] IN.pcap OUT.pcap\n"
 		"       perturb --make flows [--seed N] [--flows F] OUT.pcap\n"
-		"       perturb --make selftest|timeout OUT.pcap\n");
+		"       perturb --make selftest|timeout|regress OUT.pcap\n");
 	exit(st);
 }
 
@@ -1114,6 +1206,8 @@ main(int argc, char **argv)
 			return make_selftest(pos[0]);
 		if (strcmp(make, "timeout") == 0)
 			return make_timeout(pos[0]);
+		if (strcmp(make, "regress") == 0)
+			return make_regress(pos[0]);
 		usage(2);
 	}
 	if (npos != 2)

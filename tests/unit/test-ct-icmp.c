@@ -105,6 +105,18 @@ icmp4(void)
 	TEST(logged(run(e, t), REASON_ICMP_BAD_CHECKSUM), "ICMP bad checksum: bad hw icmp checksum");
 	tb_icmp(t, 4, A4, B4, 8, 0, 0x12340003, NULL, 16, 0, TC_BAD, 64, 1400, PKT_DIR_OUT);
 	TEST(accepted(run(e, t)), "ICMP bad checksum on output: not checked");
+	/*
+	 * An all-zero ICMP message with checksum field 0 sums to +0 (l4_csum
+	 * BAD), but nf_ip_checksum() adds the IPv4 header's -0 and accepts it
+	 * (l4_csum_nf OK; kernel lab: perturb --make regress in kernel-diff).
+	 */
+	tb_icmp(t, 4, A4, B4, 0, 0, 0, NULL, 8, 0, TC_ZERO, 64, 1410, PKT_DIR_IN);
+	TEST(check_int(t->p.l4_csum, ==, CSUM_BAD) && check_int(t->p.l4_csum_nf, ==, CSUM_OK) &&
+	     silent_invalid(run(e, t)),
+	     "all-zero ICMP echo reply, checksum 0: no 'bad hw icmp checksum' (lone reply: silent)");
+	tb_icmp(t, 4, A4, B4, 8, 0, 0x12340004, NULL, 8, 0, TC_ZERO, 64, 1420, PKT_DIR_IN);
+	TEST(logged(run(e, t), REASON_ICMP_BAD_CHECKSUM),
+	     "echo request with checksum field 0 (not all zero): bad hw icmp checksum");
 
 	/* type range */
 	tb_icmp(t, 4, A4, B4, 19, 0, 0, NULL, 0, 0, TC_OK, 64, 1500, PKT_DIR_IN);

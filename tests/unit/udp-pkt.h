@@ -213,6 +213,8 @@ tb_icmp(struct tpkt *t, int family, const char *src, const char *dst, uint8_t ty
 		c = tb_fold(tb_sum(0, m, wire_l4len));
 	if (cs == TC_BAD)
 		c = (uint16_t)(c ^ 0x5a5a);
+	if (cs == TC_ZERO)
+		c = 0;
 	if (wire_l4len >= 4)
 		tb_put16(m + 2, c);
 	tb_ip(t, family, src, dst, family == 6 ? 58 : 1, m, wire_l4len, ttl, ts_ms, dir);
