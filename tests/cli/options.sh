@@ -125,9 +125,20 @@ run --rules "$DATA/rules-bad/unknown-reason" "$LOG"
 status_is 3 && grep -q "unknown-reason/patterns/reason.json" "$T/err"
 ok $? "--rules with a bad rule file: exit 3 naming the file"
 
-run --format json --rules "$DATA/rules-override" "$LOG"
-status_is 0 && is events "$(jget /summary/events)" 3
-ok $? "--rules with a valid override directory loads"
+# rules-override adds a wording ("ACK is beyond N") and replaces the shipped
+# rule of id tcp-invalid-rst ("invalid rst (site wording)", verdict ignored)
+{
+	cat "$LOG"
+	sed -n '1s/invalid tcp flag combination/ACK is beyond 77/p' "$LOG"
+	sed -n '1s/invalid tcp flag combination/invalid rst (site wording)/p' "$LOG"
+} >"$T/override.log"
+run --format json "$T/override.log"
+status_is 0 && is plain "$(jget /events/3/rule) $(jget /events/4/rule)" "unrecognized unrecognized" &&
+	run --format json --rules "$DATA/rules-override" "$T/override.log" &&
+	is events "$(jget /summary/events)" 5 && is shipped "$(jget /events/0/rule)" tcp.flags_invalid &&
+	is added "$(jget /events/3/rule)" tcp.ack_over_upper_bound &&
+	is overridden "$(jget /events/4/rule) $(jget /events/4/verdict/logged)" "tcp.invalid_rst ignored"
+ok $? "--rules DIR adds rules and overrides a shipped rule of the same id"
 
 CTEXPLAIN_RULES="$T/nowhere" run "$LOG"
 status_is 3 && grep -q "$T/nowhere/patterns" "$T/err"
