@@ -491,14 +491,25 @@ tcp_error(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res)
 	case TCPF_ACK:
 	case TCPF_ACK | TCPF_URG:
 		return false;
-	default:
+	default: {
+		static const struct { uint8_t bit; const char *name; } names[] = {
+			{ TCPF_SYN, "SYN" }, { TCPF_ACK, "ACK" }, { TCPF_FIN, "FIN" },
+			{ TCPF_RST, "RST" }, { TCPF_URG, "URG" },
+		};
+		char list[32];
+		size_t n = 0, i;
+
+		list[0] = '\0';
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (f & names[i].bit)
+				n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+						      n ? " " : "", names[i].name);
 		ct_result_msg(res, REASON_TCP_FLAGS_INVALID, CT_INVALID, NULL);
 		snprintf(res->check, sizeof(res->check),
-			 "flags 0x%02x (%s%s%s%s%s) are not a valid combination", pkt->tcp_flags,
-			 (f & TCPF_SYN) ? "SYN " : "", (f & TCPF_ACK) ? "ACK " : "",
-			 (f & TCPF_FIN) ? "FIN " : "", (f & TCPF_RST) ? "RST " : "",
-			 (f & TCPF_URG) ? "URG" : (f ? "" : "none"));
+			 "flags 0x%02x (%s) are not a valid combination", pkt->tcp_flags,
+			 n ? list : "none of SYN ACK FIN RST URG");
 		return true;
+	}
 	}
 }
 

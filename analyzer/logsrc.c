@@ -1645,7 +1645,8 @@ logsrc_open(struct run_ctx *ctx, const char *path, enum logsrc_format force,
 	if (src->fmt == LOGFMT_SYSLOG || src->fmt == LOGFMT_JOURNAL_SHORT_PRECISE)
 		ctx_note(ctx, "%s: %s stamps carry no year or zone: taken as %d (%s), UTC",
 			 path, logsrc_format_name(src->fmt), src->year,
-			 year_hint > 0 ? "given" : "file modification year");
+			 year_hint > 0 ? "year of the capture's first packet" :
+			 "file modification year");
 	if (src->fmt == LOGFMT_DMESG_CTIME)
 		ctx_note(ctx, "%s: dmesg -T stamps are local time without a zone: taken as UTC "
 			 "(and dmesg -T drifts after suspend)", path);

@@ -826,6 +826,14 @@ test_errors(void)
 	ct_engine_packet(e, &t.p, &last);
 	TEST(check_int(last.verdict, ==, CT_INVALID) && check_uint(last.n_msgs, ==, 0),
 	     "TCP header under 20 bytes: INVALID, silent");
+	send(e, 0, TCPF_SYN | TCPF_RST, 1000, 0, 100, 0, O_NONE);
+	TEST(check(msg_is(&last, 0, REASON_TCP_FLAGS_INVALID)) &&
+	     check_str(last.check, "flags 0x06 (SYN RST) are not a valid combination"),
+	     "SYN+RST: invalid tcp flag combination, flags listed without stray blanks");
+	send(e, 0, TCPF_PSH, 1000, 0, 100, 0, O_NONE);
+	TEST(check(msg_is(&last, 0, REASON_TCP_FLAGS_INVALID)) &&
+	     check_str(last.check, "flags 0x08 (none of SYN ACK FIN RST URG) are not a valid "
+		       "combination"), "PSH alone: no flag that counts");
 	ct_engine_free(e);
 }
 
