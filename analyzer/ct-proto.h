@@ -31,20 +31,6 @@ struct ct_tuple {
 	uint16_t sport, dport;	/* ports; ICMP: sport = id, dport = type << 8 | code */
 };
 
-/* One packet remembered per flow, for explanations and timelines. */
-struct ct_hist {
-	uint64_t index;		/* record index in the capture */
-	int64_t ts_ns;		/* capture time */
-	uint32_t seq, ack, end;
-	uint16_t win;		/* raw */
-	uint16_t len;		/* payload bytes (capped) */
-	uint8_t dir, tcp_flags, state_after;
-	uint8_t verdict;	/* enum ct_verdict */
-	uint8_t reason;		/* enum reason of the first message, or 0 */
-};
-
-#define CT_HIST_LEN 8
-
 /* A conntrack entry. */
 struct ct_conn {
 	uint64_t id;			/* 1, 2, ... in creation order */
@@ -56,6 +42,7 @@ struct ct_conn {
 	uint8_t icmp_orig_type;		/* ICMP/ICMPv6: type of the packet that created the entry */
 	uint8_t n_hist, hist_next;	/* ring of the last CT_HIST_LEN packets */
 	struct ct_hist hist[CT_HIST_LEN];
+	struct ct_flow_hist fh;		/* counters for the diagnosis */
 	/* flow table bookkeeping (flow.c); not for the trackers */
 	struct ct_hnode {
 		struct ct_hnode *next;

@@ -68,6 +68,70 @@ enum {
 	CT_BOUND_IV = 1u << 3,	/* sack >= td_end - MAXACKWIN  (ack lower bound) */
 };
 
+/* One packet remembered per flow, for explanations and timelines. */
+struct ct_hist {
+	uint64_t index;		/* record index in the capture */
+	int64_t ts_ns;		/* capture time */
+	uint32_t seq, ack, end;
+	uint16_t win;		/* raw */
+	uint16_t len;		/* payload bytes (capped) */
+	uint8_t dir, tcp_flags, state_after;
+	uint8_t verdict;	/* enum ct_verdict */
+	uint8_t reason;		/* enum reason of the first message, or 0 */
+};
+
+#define CT_HIST_LEN 8
+
+/* ct_flow_hist.bits[dir] */
+enum {
+	CT_FH_SYN = 1u << 0,	/* a SYN (original) / SYN-ACK (reply) was seen */
+	CT_FH_END = 1u << 1,	/* max_end is set */
+	CT_FH_ACK = 1u << 2,	/* max_ack is set */
+	CT_FH_FIN = 1u << 3,	/* a FIN was sent */
+	CT_FH_RST = 1u << 4,	/* an RST was sent */
+};
+
+/*
+ * What an entry saw before the current packet, per direction ([0] original,
+ * [1] reply), whatever the verdicts were: a few counters kept in every
+ * entry (no allocation), for the diagnosis (diagnose.h).
+ */
+struct ct_flow_hist {
+	uint32_t pkts[2];	/* packets (saturating) */
+	uint32_t max_end[2];	/* highest seq + len (+SYN/FIN) sent (CT_FH_END) */
+	uint32_t max_ack[2];	/* highest ACK sent (CT_FH_ACK) */
+	uint32_t csum_bad[2];	/* packets with a bad checksum (saturating) */
+	uint16_t last_win[2];	/* raw window of the last packet */
+	int8_t syn_wscale[2];	/* -2 no SYN seen, -1 SYN without the option, else 0..14 */
+	uint8_t bits[2];	/* CT_FH_* */
+};
+
+/*
+ * Facts about one flagged packet and its flow, filled by the engine only for
+ * packets with a log line or a verdict other than ACCEPT (valid = true).
+ */
+struct ct_facts {
+	bool valid;
+	bool had_entry;		/* an entry existed before the packet */
+	bool reassembled;	/* set by the caller: the datagram was reassembled (defrag.h) */
+	bool csum_partial;	/* bad checksum whose field equals the pseudo-header sum
+				 * (CHECKSUM_PARTIAL never completed: transmit offload) */
+	uint8_t dir;		/* 0 original, 1 reply (0 when no entry) */
+	uint8_t capture_dir;	/* enum pkt_dir: OUT = sent by the capturing host */
+	uint8_t state_before;	/* TCP state before (TCP_CT_NONE when none) */
+	uint8_t tcp_flags, doff, tcp_res;
+	int8_t wscale;		/* the packet's wscale option, -1 none */
+	uint8_t csum;		/* enum csum_state as conntrack verifies it */
+	bool is_fragment;	/* the packet itself is an (unreassembled) fragment */
+	uint32_t notes;		/* enum pkt_note bits */
+	uint32_t seq, ack, end, len, l4_len, ip_len;
+	uint16_t win, udp_len;
+	struct ct_flow_hist fh;	/* the flow before the packet (zero when no entry) */
+	struct ct_tcp_snapshot snap;	/* TCP state before (valid = false when none) */
+	uint8_t n_hist;		/* timeline: hist[0..n_hist-1], oldest first, the packet last */
+	struct ct_hist hist[CT_HIST_LEN + 1];
+};
+
 struct ct_result {
 	enum ct_verdict verdict;	/* the packet's fate: ACCEPT, IGNORE, INVALID */
 	uint8_t n_msgs;			/* log lines the kernel prints (log_invalid=255) */
@@ -87,6 +151,7 @@ struct ct_result {
 					 * ("nf_conntrack: table full, dropping packet", verdict
 					 * INVALID here, silent set) */
 	uint8_t old_state, new_state;	/* TCP state before/after (TCP_CT_*; 0 when none) */
+	struct ct_facts facts;		/* for the diagnosis (valid only for flagged packets) */
 };
 
 struct ct_engine;

@@ -29,6 +29,7 @@
 #include "correlate.h"
 #include "ct-policy.h"
 #include "ctx.h"
+#include "diagnose.h"
 #include "logparse.h"
 #include "reasons.h"
 #include "rules-load.h"
@@ -54,7 +55,13 @@ struct report_flagged {
 	enum reason reason;
 	char *message;		/* owned; NULL when no rule renders it */
 	int64_t event;		/* id of the event matched to it with the same reason, -1 none */
+	enum cause cause;	/* diagnosis (always set) */
+	struct diagnosis *diag;	/* owned; full diagnosis for the first REPORT_DIAG_MAX
+				 * flagged packets, NULL beyond (counted in stats.diag_dropped) */
 };
+
+/* Full diagnoses (with timelines) kept for flagged packets at most. */
+#define REPORT_DIAG_MAX 10000u
 
 /* A packet the engine finds INVALID without any log line (static reason). */
 struct report_silent {
@@ -81,6 +88,9 @@ struct report_event {
 	enum ct_verdict logged_verdict;	/* what the kernel did after logging this reason */
 	const char *logged_name;	/* "invalid", "ignored", or "unknown" (no rule knew the line) */
 	char *summary;			/* owned */
+	struct diagnosis *diag;		/* owned, never NULL after report_finish(): the cause,
+					 * evidence, consequence, remedies and timeline
+					 * (cause "unknown" with the dump's facts when no packet) */
 };
 
 /* Counters shown in the report (besides the summary). */
@@ -100,10 +110,23 @@ struct report_stats {
 	uint64_t flagged_dropped;	/* flagged packets beyond the cap */
 	uint64_t silent_dropped;	/* silent INVALID packets beyond the cap */
 	uint64_t candidates_dropped;	/* correlator candidates beyond its caps */
+	uint64_t diag_dropped;		/* flagged packets diagnosed without a kept timeline */
+};
+
+/* Count of one reason code among events and flagged packets. */
+struct report_reason_count {
+	enum reason reason;
+	uint64_t events, flagged;
 };
 
 struct report_summary {
 	uint64_t events, matched, agree, flagged, unlogged;
+	/* by cause: events and flagged packets (every packet counted, also beyond the caps
+	 * of the lists: flagged counts the listed ones) */
+	uint64_t cause_events[CAUSE_MAX], cause_flagged[CAUSE_MAX];
+	/* by reason, in reasons.def order, only reasons that occur */
+	struct report_reason_count by_reason[REASON__COUNT];
+	size_t n_by_reason;
 };
 
 struct report {
@@ -124,6 +147,7 @@ struct report {
 	struct report_stats stats;
 	struct report_summary summary;
 	const struct run_ctx *ctx;	/* notes and errors (borrowed) */
+	const struct diag_rules *drules;	/* borrowed (report_set_diag_rules), may be NULL */
 };
 
 void report_init(struct report *r, const char *version, const struct ct_policy *pol);
@@ -142,13 +166,27 @@ void report_set_records(struct report *r, uint64_t records);
  */
 int report_add_capture(struct report *r, const char *path, uint32_t *file_id);
 
+/* Diagnosis rules used by report_add_flagged() and report_finish() (borrowed,
+ * must outlive the report; NULL: every cause "unknown").  Call before the
+ * first report_add_flagged(). */
+void report_set_diag_rules(struct report *r, const struct diag_rules *drules);
+
 /*
  * Add a flagged packet (one kernel log line the engine predicts).  Returns
  * 0, 1 when the cap was reached (counted in stats.flagged_dropped), or
- * ERR_NOMEM.  @message is copied (may be NULL).
+ * ERR_NOMEM.  @message is copied (may be NULL).  Cause "unknown": use
+ * report_add_flagged_res() to diagnose it.
  */
 int report_add_flagged(struct report *r, const struct pkt *pkt, const struct ct_msg *msg,
 		       enum ct_verdict verdict, const char *message);
+
+/*
+ * The same, diagnosing the packet from the engine's result @res (its facts
+ * and check; @res may be NULL: cause "unknown").
+ */
+int report_add_flagged_res(struct report *r, const struct pkt *pkt, const struct ct_msg *msg,
+			   enum ct_verdict verdict, const char *message,
+			   const struct ct_result *res);
 
 /*
  * Add a packet the engine marks INVALID without a log line (@why static).
