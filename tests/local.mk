@@ -181,7 +181,8 @@ check_PROGRAMS += %D%/tools/json-get %D%/tools/mutate %D%/unit/test-correlate \
 TESTS += %D%/unit/test-correlate %D%/unit/test-report
 CLI_TESTS = %D%/cli/options.sh %D%/cli/inputs.sh %D%/cli/errors.sh \
 	%D%/cli/contract.sh %D%/cli/determinism.sh %D%/cli/golden.sh \
-	%D%/cli/samples-truth.sh %D%/cli/robust.sh %D%/cli/formats.sh
+	%D%/cli/samples-truth.sh %D%/cli/robust.sh %D%/cli/formats.sh \
+	%D%/cli/eras.sh
 TESTS += $(CLI_TESTS) %D%/golden/run-golden.sh
 dist_check_SCRIPTS += $(CLI_TESTS) %D%/cli/cli-lib.sh \
 	%D%/golden/run-golden.sh %D%/golden/update.sh
@@ -204,3 +205,9 @@ EXTRA_DIST += %D%/data/formats/README \
 	%D%/data/formats/ipv6-icmpv6/kern.log \
 	%D%/data/formats/ipv6-icmpv6/capture.pcap \
 	%D%/data/formats/ipv6-icmpv6/sysctl.txt
+
+# --- reports: --expect, text and markdown writers
+check_PROGRAMS += %D%/unit/test-expect
+%C%_unit_test_expect_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-expect %D%/cli/expect.sh
+dist_check_SCRIPTS += %D%/cli/expect.sh
