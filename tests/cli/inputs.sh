@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 13
+plan 14
 
 B="$T/bundle"
 mkdir -p "$B/expected" "$B/sub/deeper" "$B/.git"
@@ -101,5 +101,35 @@ run --format json "$L"
 status_is 0 && is n "$(jget /inputs/#)" 2 && is matched "$(jget /summary/matched)" 3 &&
 	jget /notes | grep -q 'sub/up: symbolic link to a directory: not followed'
 ok $? "symlinked directories inside a bundle are not followed (no loop); symlinked files are read"
+
+# several captures in one run: each event is matched in its own capture, to
+# the record index a run on that capture alone gives (0-based, per file)
+F="$DATA/formats"
+pairs() {
+	n=$(jget /summary/events)
+	p=""
+	i=0
+	while [ "$i" -lt "$n" ]; do
+		p="$p /events/$i/match/path /events/$i/match/index"
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2086
+	"$JSON_GET" "$T/out" $p | paste - -
+}
+run --format json "$F/tcp-window/kern.log" "$F/tcp-window/capture.pcap" "$F/tcp-window/sysctl.txt"
+pairs >"$T/one"
+run --format json "$F/udp-checksum-length/kern.log" "$F/udp-checksum-length/capture.pcap"
+pairs >>"$T/one"
+nt=$(wc -l <"$F/tcp-window/kern.log")
+nu=$(wc -l <"$F/udp-checksum-length/kern.log")
+run --format json "$F/tcp-window/sysctl.txt" "$F/tcp-window/kern.log" "$F/udp-checksum-length/kern.log" \
+	"$F/tcp-window/capture.pcap" "$F/udp-checksum-length/capture.pcap"
+pairs >"$T/both"
+status_is 0 && is events "$(jget /summary/events)" $((nt + nu)) &&
+	is matched "$(jget /summary/matched)" $((nt + nu)) &&
+	is kinds "$(jget /inputs/3/kind) $(jget /inputs/4/kind)" "capture capture" &&
+	[ "$(jget /inputs/3/records)" -gt 0 ] && [ "$(jget /inputs/4/records)" -gt 0 ] &&
+	sort "$T/one" >"$T/one.s" && sort "$T/both" >"$T/both.s" && cmp -s "$T/one.s" "$T/both.s"
+ok $? "two captures in one run: every event matched in its own file at the same 0-based index"
 
 done_testing
