@@ -42,7 +42,8 @@ noinst_LIBRARIES += %D%/libanalyzer.a
 	%D%/ct-policy.c %D%/ct-policy.h \
 	%D%/input.c %D%/input.h \
 	%D%/correlate.c %D%/correlate.h \
-	%D%/report.c %D%/report.h %D%/report-json.c %D%/report-text.c %D%/report-md.c
+	%D%/report.c %D%/report.h %D%/report-json.c %D%/report-text.c %D%/report-md.c \
+	%D%/report-text.h %D%/expect.c %D%/expect.h
 
 bin_PROGRAMS += %D%/ctexplain
 %C%_ctexplain_SOURCES = %D%/main.c

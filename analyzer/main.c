@@ -35,18 +35,20 @@
 #include "ctx.h"
 #include "decode.h"
 #include "defrag.h"
+#include "expect.h"
 #include "input.h"
 #include "logparse.h"
 #include "logsrc.h"
 #include "pcapsrc.h"
 #include "report.h"
+#include "report-text.h"
 #include "rules-load.h"
 #include "util-strparse.h"
 
 /* Exit statuses (documented in doc/ctexplain.1). */
 enum exit_status {
 	EXIT_ANALYSED = 0,	/* the analysis ran, whatever it found */
-	EXIT_DIFFERENCES = 1,	/* --expect found differences (reserved) */
+	EXIT_DIFFERENCES = 1,	/* --expect found differences */
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_INPUT = 3,		/* an input or rule file unreadable or corrupt */
 	EXIT_INTERNAL = 4,	/* internal error, out of memory, output not writable */
@@ -68,6 +70,10 @@ enum exit_status {
 #endif
 
 enum out_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
+enum out_color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+/* Long options without a short form. */
+enum { OPT_EXPECT = 256, OPT_COLOR };
 
 struct options {
 	enum out_format format;
@@ -76,6 +82,8 @@ struct options {
 	size_t n_rules_dirs;
 	struct ct_policy policy;
 	bool progress;
+	const char *expect;	/* --expect FILE, or NULL */
+	enum out_color color;
 };
 
 static const char usage_text[] =
@@ -94,6 +102,11 @@ static const char usage_text[] =
 	"                         (wins over sysctl dumps among the inputs)\n"
 	"  -k, --kernel PROFILE   kernel version whose wording and verdicts to use\n"
 	"                         (default " CT_PROFILE_CURRENT ")\n"
+	"      --expect FILE      compare the run with the expected JSON report FILE:\n"
+	"                         list each difference in verdicts, causes, matches\n"
+	"                         and counts on standard error and exit with 1\n"
+	"      --color WHEN       colour the text report: auto (default: on a\n"
+	"                         terminal, unless NO_COLOR is set), always or never\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
@@ -152,6 +165,9 @@ parse_args(int argc, char **argv, struct options *o, int *first_path)
 		{ "rules",   required_argument, NULL, 'r' },
 		{ "sysctl",  required_argument, NULL, 's' },
 		{ "kernel",  required_argument, NULL, 'k' },
+		{ "expect",  required_argument, NULL, OPT_EXPECT },
+		{ "color",   required_argument, NULL, OPT_COLOR },
+		{ "colour",  required_argument, NULL, OPT_COLOR },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ "version", no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -199,6 +215,21 @@ parse_args(int argc, char **argv, struct options *o, int *first_path)
 			o->policy.profile_src = CT_SRC_OPTION;
 			break;
 		}
+		case OPT_EXPECT:
+			o->expect = optarg;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0) {
+				o->color = COLOR_AUTO;
+			} else if (strcmp(optarg, "always") == 0) {
+				o->color = COLOR_ALWAYS;
+			} else if (strcmp(optarg, "never") == 0) {
+				o->color = COLOR_NEVER;
+			} else {
+				usage_error("unknown --color '%s' (auto, always or never)", optarg);
+				return EXIT_USAGE + 1;
+			}
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_ANALYSED + 1;
@@ -648,6 +679,39 @@ exit_for(const struct run_ctx *ctx)
 	}
 }
 
+/*
+ * Colour in the text report: as --color says; by default only on a
+ * terminal (never into an -o file), not when NO_COLOR is set to anything
+ * non-empty (no-color.org; --color=always overrides it) nor on a dumb one.
+ */
+static bool
+use_color(const struct options *o)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (o->format != FMT_TEXT || o->color == COLOR_NEVER)
+		return false;
+	if (o->color == COLOR_ALWAYS)
+		return true;
+	if (o->output || (nc && *nc) || (term && strcmp(term, "dumb") == 0))
+		return false;
+	return isatty(STDOUT_FILENO) == 1;
+}
+
+/* --expect: each difference on its own line, then the count. */
+static void
+print_diffs(const struct expect_diffs *d, const char *path)
+{
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "ctexplain: expect: %s\n", d->v[i]);
+	if (d->total > d->n)
+		fprintf(stderr, "ctexplain: expect: %zu more difference(s) not shown\n",
+			d->total - d->n);
+	if (d->total)
+		fprintf(stderr, "ctexplain: %zu difference(s) from the expected report %s\n",
+			d->total, path);
+}
+
 static void
 print_errors(const struct run_ctx *ctx)
 {
@@ -667,6 +731,7 @@ main(int argc, char **argv)
 	struct rules *rules = NULL;
 	struct corr *corr = NULL;
 	struct report rep;
+	struct expect_diffs diffs;
 	char rules_buf[PATH_MAX];
 	const char *dirs[MAIN_RULES_DIRS_MAX];
 	size_t n_dirs = 0;
@@ -681,6 +746,7 @@ main(int argc, char **argv)
 	o.progress = isatty(STDERR_FILENO) == 1;
 
 	ctx_init(&ctx);
+	expect_diffs_init(&diffs);
 	input_list_init(&inputs);
 	report_init(&rep, PACKAGE_VERSION, &o.policy);
 
@@ -783,6 +849,9 @@ main(int argc, char **argv)
 finish:
 	if (report_finish(&rep, events.v, events.n, corr, rules, &ctx) < 0)
 		ctx_err(&ctx, ERR_NOMEM, "out of memory (report)");
+	/* before writing: an unreadable expected report is in the report's errors */
+	if (o.expect)
+		expect_report(&ctx, o.expect, &rep, &diffs);
 	if (o.output) {
 		out = fopen(o.output, "w");
 		if (!out) {
@@ -794,7 +863,7 @@ finish:
 	if (out) {
 		int w = o.format == FMT_JSON ? report_json_write(&rep, out)
 			: o.format == FMT_MARKDOWN ? report_md_write(&rep, out)
-			: report_text_write(&rep, out);
+			: report_text_write_color(&rep, out, use_color(&o));
 
 		if (w < 0 || fflush(out) == EOF)
 			ctx_err(&ctx, ERR_INTERNAL, "%s: cannot write the report: %s",
@@ -804,9 +873,13 @@ finish:
 				strerror(errno));
 	}
 	print_errors(&ctx);
+	print_diffs(&diffs, o.expect);
 	st = exit_for(&ctx);
+	if (diffs.total && st != EXIT_INTERNAL)
+		st = EXIT_DIFFERENCES;
 done:
 	report_release(&rep);
+	expect_diffs_release(&diffs);
 	corr_free(corr);
 	event_vec_release(&events);
 	rules_free(rules);

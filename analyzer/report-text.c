@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "report-text.h"
 
 /* Silent INVALID packets shown in the text report (all are in the JSON). */
 #define TEXT_SILENT_MAX 20
@@ -147,6 +148,12 @@ put_event(FILE *out, const struct report_event *re)
 
 int
 report_text_write(const struct report *r, FILE *out)
+{
+	return report_text_write_color(r, out, false);
+}
+
+int
+report_text_write_color(const struct report *r, FILE *out, bool color)
 {
 	const struct report_summary *s = &r->summary;
 	size_t shown = 0;

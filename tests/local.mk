@@ -205,3 +205,9 @@ EXTRA_DIST += %D%/data/formats/README \
 	%D%/data/formats/ipv6-icmpv6/kern.log \
 	%D%/data/formats/ipv6-icmpv6/capture.pcap \
 	%D%/data/formats/ipv6-icmpv6/sysctl.txt
+
+# --- reports: --expect, text and markdown writers
+check_PROGRAMS += %D%/unit/test-expect
+%C%_unit_test_expect_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-expect %D%/cli/expect.sh
+dist_check_SCRIPTS += %D%/cli/expect.sh
