@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ct-proto.h"
+#include "util-time.h"
 
 #define IPPROTO_ICMP_NUM 1
 #define IPPROTO_TCP_NUM 6
@@ -29,12 +30,6 @@
 #define NDISC_REDIRECT 137
 #define ND_OPT_REDIRECT_HDR 4
 #define RD_MSG_LEN 40u		/* icmp6hdr + target + destination */
-
-static int64_t
-pkt_time_ns(const struct pkt *pkt)
-{
-	return pkt->ts_sec * 1000000000LL + (int64_t)pkt->ts_nsec;
-}
 
 /* Request <-> reply types (invmap in both kernel files); -1: no reply form. */
 static int
@@ -389,8 +384,8 @@ icmp_packet(struct ct_engine *e, struct ct_conn *c, const struct pkt *pkt, int d
 		return CT_INVALID;
 	}
 	c->icmp_orig_type = type;
-	c->expires_ns = pkt_time_ns(pkt) +
-			ct_secs(ct_engine_policy(e)->v[CT_KNOB_ICMP_TIMEOUT]);
+	c->expires_ns = ns_add(ns_from_ts(pkt->ts_sec, pkt->ts_nsec),
+			       ct_secs(ct_engine_policy(e)->v[CT_KNOB_ICMP_TIMEOUT]));
 	res->verdict = CT_ACCEPT;
 	return CT_ACCEPT;
 }
@@ -416,8 +411,8 @@ icmpv6_packet(struct ct_engine *e, struct ct_conn *c, const struct pkt *pkt, int
 		return CT_INVALID;
 	}
 	c->icmp_orig_type = type;
-	c->expires_ns = pkt_time_ns(pkt) +
-			ct_secs(ct_engine_policy(e)->v[CT_KNOB_ICMPV6_TIMEOUT]);
+	c->expires_ns = ns_add(ns_from_ts(pkt->ts_sec, pkt->ts_nsec),
+			       ct_secs(ct_engine_policy(e)->v[CT_KNOB_ICMPV6_TIMEOUT]));
 	res->verdict = CT_ACCEPT;
 	return CT_ACCEPT;
 }

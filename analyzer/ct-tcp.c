@@ -20,6 +20,7 @@
 
 #include "ct-proto.h"
 #include "util-seq.h"
+#include "util-time.h"
 
 /* ip_ct_tcp_state.flags */
 #define TF_WINDOW_SCALE		0x01
@@ -100,12 +101,6 @@ struct seg {
 	uint8_t n_sack;
 	uint32_t sack_right[4];
 };
-
-static int64_t
-pkt_time_ns(const struct pkt *pkt)
-{
-	return pkt->ts_sec * 1000000000LL + (int64_t)pkt->ts_nsec;
-}
 
 static uint8_t
 conntrack_index(uint8_t flags)
@@ -610,7 +605,7 @@ handle_invalid(const struct ct_policy *pol, struct ct_conn *c, int dir, int inde
 	if (index != IDX_RST && index != IDX_FIN)
 		return;
 	if (t->last_dir != dir && (t->last_index == IDX_FIN || t->last_index == IDX_RST)) {
-		left = c->expires_ns - now;
+		left = ns_sub(c->expires_ns, now);
 		if (left < 0)
 			left = 0;
 		if (left < ct_secs(120))
@@ -625,7 +620,7 @@ handle_invalid(const struct ct_policy *pol, struct ct_conn *c, int dir, int inde
 			a.resp_index = t->last_index;
 			a.timeout = (uint32_t)(pol->v[CT_KNOB_TCP_TIMEOUT_UNACKNOWLEDGED] * CT_HZ);
 			ct_result_msg(res, REASON_TCP_LOWER_TIMEOUT, CT_INVALID, &a);
-			c->expires_ns = now + unack;
+			c->expires_ns = ns_add(now, unack);
 		}
 	} else {
 		t->last_index = (uint8_t)index;
@@ -647,7 +642,7 @@ tcp_packet(struct ct_engine *e, struct ct_conn *c, const struct pkt *pkt, int di
 {
 	const struct ct_policy *pol = ct_engine_policy(e);
 	struct ct_tcp_snapshot *t = &c->tcp;
-	int64_t now = pkt_time_ns(pkt);
+	int64_t now = ns_from_ts(pkt->ts_sec, pkt->ts_nsec);
 	unsigned old_state, new_state;
 	struct reason_args a;
 	struct seg s;
@@ -848,7 +843,7 @@ in_window:
 		   new_state == TCP_CT_ESTABLISHED) {
 		c->assured = true;
 	}
-	c->expires_ns = now + ct_secs(timeout);
+	c->expires_ns = ns_add(now, ct_secs(timeout));
 	return tcp_finish(res, CT_ACCEPT);
 }
 

@@ -17,16 +17,11 @@
 #include <string.h>
 
 #include "ct-proto.h"
+#include "util-time.h"
 
 #define UDP_HDR_LEN 8u
 #define IPPROTO_UDP_NUM 17
 #define IPPROTO_UDPLITE_NUM 136
-
-static int64_t
-pkt_time_ns(const struct pkt *pkt)
-{
-	return pkt->ts_sec * 1000000000LL + (int64_t)pkt->ts_nsec;
-}
 
 static int
 udp_fail(struct ct_result *res, enum reason r)
@@ -135,7 +130,7 @@ udp_packet_common(struct ct_engine *e, struct ct_conn *c, const struct pkt *pkt,
 		  struct ct_result *res, bool lite)
 {
 	const struct ct_policy *pol = ct_engine_policy(e);
-	int64_t now = pkt_time_ns(pkt);
+	int64_t now = ns_from_ts(pkt->ts_sec, pkt->ts_nsec);
 	int64_t timeout;
 
 	if (lite ? udplite_error(e, pkt, res) : udp_error(e, pkt, res))
@@ -149,13 +144,13 @@ udp_packet_common(struct ct_engine *e, struct ct_conn *c, const struct pkt *pkt,
 		 * stream timeout.  Both set ASSURED.
 		 */
 		timeout = pol->v[CT_KNOB_UDP_TIMEOUT];
-		if (lite || now > c->start_ns + ct_secs(2))
+		if (lite || now > ns_add(c->start_ns, ct_secs(2)))
 			timeout = pol->v[CT_KNOB_UDP_TIMEOUT_STREAM];
 		c->assured = true;
 	} else {
 		timeout = pol->v[CT_KNOB_UDP_TIMEOUT];
 	}
-	c->expires_ns = now + ct_secs(timeout);
+	c->expires_ns = ns_add(now, ct_secs(timeout));
 	res->verdict = CT_ACCEPT;
 	return CT_ACCEPT;
 }

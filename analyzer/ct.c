@@ -17,6 +17,7 @@
 
 #include "ct-proto.h"
 #include "flow.h"
+#include "util-time.h"
 
 #define PROTO_ICMP 1
 #define PROTO_TCP 6
@@ -46,12 +47,6 @@ ct_tcp_state_name(unsigned state)
 	return "?";
 }
 
-static int64_t
-pkt_time_ns(const struct pkt *pkt)
-{
-	return pkt->ts_sec * 1000000000LL + (int64_t)pkt->ts_nsec;
-}
-
 /* --- generic tracker (nf_conntrack_generic_packet) --------------------- */
 
 static int
@@ -59,7 +54,8 @@ generic_packet(struct ct_engine *e, struct ct_conn *c, const struct pkt *pkt, in
 	       struct ct_result *res)
 {
 	(void)dir;
-	c->expires_ns = pkt_time_ns(pkt) + ct_secs(e->pol.v[CT_KNOB_GENERIC_TIMEOUT]);
+	c->expires_ns = ns_add(ns_from_ts(pkt->ts_sec, pkt->ts_nsec),
+			       ct_secs(e->pol.v[CT_KNOB_GENERIC_TIMEOUT]));
 	res->verdict = CT_ACCEPT;
 	return CT_ACCEPT;
 }
@@ -266,7 +262,7 @@ hist_add(struct ct_conn *c, const struct pkt *pkt, int dir, const struct ct_resu
 
 	memset(h, 0, sizeof(*h));
 	h->index = pkt->index;
-	h->ts_ns = pkt_time_ns(pkt);
+	h->ts_ns = ns_from_ts(pkt->ts_sec, pkt->ts_nsec);
 	h->dir = (uint8_t)dir;
 	h->verdict = (uint8_t)res->verdict;
 	h->reason = res->n_msgs ? (uint8_t)res->msgs[0].reason : 0;
@@ -325,6 +321,7 @@ new_conn(struct ct_engine *e, const struct ct_tuple *t, int64_t now, struct ct_r
 	c->tuple[1] = r;
 	c->start_ns = now;
 	c->expires_ns = now;
+	ct_fh_init(&c->fh);
 	return c;
 }
 
@@ -335,7 +332,7 @@ ct_engine_packet(struct ct_engine *e, const struct pkt *pkt, struct ct_result *r
 	struct ct_tuple t;
 	struct ct_conn *c;
 	const char *why = NULL;
-	int64_t now = pkt_time_ns(pkt);
+	int64_t now = ns_from_ts(pkt->ts_sec, pkt->ts_nsec);
 	int dir = 0, rv, repeats = 0, err = 0;
 	bool have_before = false;
 
@@ -421,6 +418,8 @@ repeat:
 	if (!c->confirmed) {
 		if (rv == CT_INVALID) {
 			/* the unconfirmed entry dies with the packet */
+			hist_add(c, pkt, dir, res);
+			ct_facts_fill(&res->facts, c, pkt, dir, res);
 			res->flow_id = 0;
 			free(c);
 			goto done;
@@ -438,6 +437,9 @@ repeat:
 		c->seen_reply = true;
 	}
 	hist_add(c, pkt, dir, res);
+	if (res->n_msgs || res->verdict != CT_ACCEPT)
+		ct_facts_fill(&res->facts, c, pkt, dir, res);
+	ct_fh_add(&c->fh, pkt, dir);
 	if (pkt->proto == PROTO_TCP)
 		res->after.seen_reply = c->seen_reply;
 	if (c->expires_ns <= now) {
@@ -450,6 +452,8 @@ repeat:
 	}
 
 done:
+	if (!res->facts.valid && (res->n_msgs || res->verdict != CT_ACCEPT))
+		ct_facts_fill(&res->facts, NULL, pkt, res->dir, res);
 	if (res->tracked)
 		e->st.tracked++;
 	if (res->verdict == CT_INVALID)

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "defrag.h"
+#include "util-time.h"
 
 #define V4_TIMEOUT_NS (30LL * 1000000000LL)	/* net.ipv4.ipfrag_time */
 #define V6_TIMEOUT_NS (60LL * 1000000000LL)	/* nf_conntrack_frag6_timeout */
@@ -111,12 +112,6 @@ frag_ecn(uint8_t tos)
 	return (uint8_t)(1u << (tos & 3));
 }
 
-static int64_t
-pkt_time_ns(const struct pkt *pkt)
-{
-	return pkt->ts_sec * 1000000000LL + (int64_t)pkt->ts_nsec;
-}
-
 static unsigned
 fam_idx(uint8_t family)
 {
@@ -157,8 +152,8 @@ defrag_new(size_t max_bytes)
 void
 defrag_configure(struct defrag *d, const struct ct_policy *pol)
 {
-	d->timeout_ns[0] = pol->frag[CT_FRAG_IPV4_TIME] * 1000000000LL;
-	d->timeout_ns[1] = pol->frag[CT_FRAG_IPV6_TIME] * 1000000000LL;
+	d->timeout_ns[0] = ns_from_sec(pol->frag[CT_FRAG_IPV4_TIME]);
+	d->timeout_ns[1] = ns_from_sec(pol->frag[CT_FRAG_IPV6_TIME]);
 	d->max_bytes[0] = (size_t)pol->frag[CT_FRAG_IPV4_HIGH_THRESH];
 	d->max_bytes[1] = (size_t)pol->frag[CT_FRAG_IPV6_HIGH_THRESH];
 	d->max_dist = (uint32_t)pol->frag[CT_FRAG_IPV4_MAX_DIST];
@@ -279,7 +274,7 @@ fq_find(struct defrag *d, const struct pkt *p, uint32_t id, uint8_t proto, int64
 	q->src = p->src;
 	q->dst = p->dst;
 	q->id = id;
-	q->deadline = now + d->timeout_ns[fam_idx(p->family)];
+	q->deadline = ns_add(now, d->timeout_ns[fam_idx(p->family)]);
 	q->mem = QUEUE_OVERHEAD;
 	d->mem[fam_idx(p->family)] += QUEUE_OVERHEAD;
 	q->hnext = d->hash[h];
@@ -713,7 +708,7 @@ feed_v4(struct defrag *d, const struct pkt *in, int64_t now, const struct pkt **
 		q->first_in = q->last_in = false;
 		q->ecn = 0;
 		q->max_size = q->max_df_size = 0;
-		q->deadline = now + d->timeout_ns[0];
+		q->deadline = ns_add(now, d->timeout_ns[0]);
 		list_unlink(d, q);
 		list_append(d, q);
 	}
@@ -831,7 +826,7 @@ feed_v6(struct defrag *d, const struct pkt *in, int64_t now, const struct pkt **
 enum defrag_status
 defrag_feed(struct defrag *d, const struct pkt *in, const struct pkt **out, const char **why)
 {
-	int64_t now = pkt_time_ns(in);
+	int64_t now = ns_from_ts(in->ts_sec, in->ts_nsec);
 	enum defrag_status st;
 
 	*out = NULL;

@@ -31,7 +31,7 @@ noinst_LIBRARIES += %D%/libanalyzer.a
 # --- conntrack engine: core and TCP
 %C%_libanalyzer_a_SOURCES += \
 	%D%/ct.c %D%/ct.h %D%/ct-proto.h %D%/ct-tcp.c \
-	%D%/flow.c %D%/flow.h %D%/util-seq.h
+	%D%/flow.c %D%/flow.h %D%/util-seq.h %D%/util-time.h
 
 # --- conntrack engine: UDP, UDP-Lite, ICMP, ICMPv6, defragmentation
 %C%_libanalyzer_a_SOURCES += \

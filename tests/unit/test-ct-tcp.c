@@ -17,6 +17,7 @@
 #include "ct.h"
 #include "ct-proto.h"
 #include "tap.h"
+#include "util-time.h"
 
 /* ---------------------------------------------------------------------- */
 /* packet builder                                                          */
@@ -1063,6 +1064,59 @@ test_expiry_special(void)
 	ct_engine_free(e);
 }
 
+/*
+ * Extreme capture times: the saturating helpers, and a connection whose
+ * timestamps are near the int64 limits (main clamps them; the engine must be
+ * safe on its own: UBSan build).
+ */
+static void
+test_extreme_times(void)
+{
+	struct ct_engine *e;
+
+	TEST(check_int(ns_from_sec(INT64_MAX), ==, INT64_MAX) &&
+	     check_int(ns_from_sec(INT64_MIN), ==, -INT64_MAX) &&
+	     check_int(ns_from_sec(9223372036LL), ==, 9223372036000000000LL) &&
+	     check_int(ns_from_sec(9223372037LL), ==, INT64_MAX) &&
+	     check_int(ns_from_ts(INT64_MAX / NS_PER_SEC, 999999999u), ==, NS_TIME_MAX) &&
+	     check_int(ns_from_ts(INT64_MIN, 0), ==, -NS_TIME_MAX) &&
+	     check_int(ns_from_ts(1795000000, 5), ==, 1795000000000000005LL) &&
+	     check_int(ns_add(INT64_MAX - 1, 5), ==, INT64_MAX) &&
+	     check_int(ns_add(-INT64_MAX, -5), ==, -INT64_MAX) &&
+	     check_int(ns_add(7, -9), ==, -2) &&
+	     check_int(ns_sub(-INT64_MAX, INT64_MAX), ==, -INT64_MAX) &&
+	     check_int(ns_sub(INT64_MAX, INT64_MIN), ==, INT64_MAX) &&
+	     check_int(ns_sub(-1, INT64_MIN), ==, INT64_MAX) &&
+	     check_int(ns_sub(-2, INT64_MIN), ==, INT64_MAX - 1) &&
+	     check_int(ns_sub(5, 7), ==, -2),
+	     "saturating time helpers at the int64 limits");
+
+	e = engine(NULL);
+	clock_ms = INT64_MAX - 10000;
+	handshake(e);
+	send(e, 0, F_PA, 1001, 5001, 502, 100, O_NONE);
+	TEST(check_int(last.verdict, ==, CT_ACCEPT) && check_uint(last.n_msgs, ==, 0) &&
+	     check(!last.new_flow) && check_uint(last.after.state, ==, TCP_CT_ESTABLISHED),
+	     "connection at the largest timestamps: tracked, not expired by saturation");
+	clock_ms = INT64_MAX;
+	send(e, 1, F_A, 5001, 1101, 509, 0, O_NONE);
+	TEST(check_int(last.verdict, ==, CT_ACCEPT) && check(!last.new_flow),
+	     "reply at INT64_MAX ms: same entry");
+	ct_engine_free(e);
+
+	e = engine(NULL);
+	clock_ms = INT64_MIN + 10000;
+	handshake(e);
+	TEST(check_int(last.verdict, ==, CT_ACCEPT) &&
+	     check_uint(last.after.state, ==, TCP_CT_ESTABLISHED),
+	     "handshake at the most negative timestamps: ESTABLISHED");
+	clock_ms = 1000000;
+	send(e, 0, F_PA, 1001, 5001, 502, 100, O_NONE);
+	TEST(check(last.new_flow),
+	     "a packet ~146 years after the clamped past: the old entry expired, picked up anew");
+	ct_engine_free(e);
+}
+
 int
 main(void)
 {
@@ -1087,5 +1141,6 @@ main(void)
 	test_lower_timeout();
 	test_expiry();
 	test_expiry_special();
+	test_extreme_times();
 	return tap_done();
 }

@@ -623,6 +623,26 @@ main(void)
 		     "8190 fragments in descending order reassemble to 65535 bytes");
 		defrag_free(d);
 	}
+	/*
+	 * Extreme capture times (main clamps them, the defragmenter must be
+	 * safe on its own; UBSan build): times are clamped to +-2^62 ns, so a
+	 * queue started at the largest timestamp is not expired by the next
+	 * fragment there; one at the most negative completes too.
+	 */
+	d = defrag_new(4u << 20);
+	frag4(&f[0], udp, 0, 24, true, 0x4321, INT64_MAX - 5, 0);
+	frag4(&f[1], udp, 24, 24, false, 0x4321, INT64_MAX, 0);
+	s1 = feed(d, &f[0], &out, &why);
+	s2 = feed(d, &f[1], &out, &why);
+	TEST(check_int(s1, ==, DEFRAG_HELD) && check_int(s2, ==, DEFRAG_DONE),
+	     "fragments at the largest timestamp: reassembled");
+	frag4(&f[0], udp, 0, 24, true, 0x4322, INT64_MIN + 5, 0);
+	frag4(&f[1], udp, 24, 24, false, 0x4322, INT64_MIN + 5, 0);
+	s1 = feed(d, &f[0], &out, &why);
+	s2 = feed(d, &f[1], &out, &why);
+	TEST(check_int(s1, ==, DEFRAG_HELD) && check_int(s2, ==, DEFRAG_DONE),
+	     "fragments at the most negative timestamp: reassembled");
+	defrag_free(d);
 	free(f);
 	return tap_done();
 }
