@@ -91,14 +91,33 @@ status_is 3 && is lines "$(stderr_lines)" 1 &&
 	rest_ok
 ok $? "a compressed file is named as such, exit 3, rest analysed"
 
+# an unreadable file; root reads everything, so as root the run drops to
+# the nobody user (setpriv) on copies it can reach
 chmod 000 "$T/b1/kern.log"
+asuser=
 if [ "$(id -u)" -eq 0 ]; then
-	echo "ok 11 # SKIP unreadable files are readable for root"
+	chmod 711 "$T" && mkdir "$T/u" && chmod 755 "$T/u" &&
+		cp "$LOG" "$T/u/unreadable.log" && cp "$PCAP" "$T/u/basic.pcap" &&
+		chmod 000 "$T/u/unreadable.log" && chmod 644 "$T/u/basic.pcap"
+	cp "$LOG" "$T/u/readable.log" && chmod 644 "$T/u/readable.log"
+	asuser="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	$asuser "$CTEXPLAIN" --format json "$T/u/readable.log" >/dev/null 2>&1 || asuser=skip
+fi
+if [ "$asuser" = skip ]; then
+	echo "ok 11 # SKIP root, and the nobody user cannot run $CTEXPLAIN (or no setpriv)"
 	tap_n=11
+elif [ -n "$asuser" ]; then
+	$asuser "$CTEXPLAIN" --format json "$T/u/unreadable.log" "$T/u/readable.log" "$T/u/basic.pcap" \
+		>"$T/out" 2>"$T/err"
+	rc=$?
+	status_is 3 && is lines "$(stderr_lines)" 1 &&
+		grep -q "^ctexplain: $T/u/unreadable.log: cannot open: Permission denied\$" "$T/err" && rest_ok
+	ok $? "unreadable file (as nobody): one message naming it, exit 3, rest analysed"
 else
-	run --format json "$T/b1/kern.log" "$PCAP"
-	status_is 3 && grep -q "kern.log: cannot open: Permission denied" "$T/err"
-	ok $? "unreadable file: exit 3"
+	run --format json "$T/b1/kern.log" "$LOG" "$PCAP"
+	status_is 3 && is lines "$(stderr_lines)" 1 &&
+		grep -q "^ctexplain: $T/b1/kern.log: cannot open: Permission denied\$" "$T/err" && rest_ok
+	ok $? "unreadable file: one message naming it, exit 3, rest analysed"
 fi
 
 done_testing
