@@ -66,8 +66,8 @@ check_PROGRAMS += %D%/lab/ctlab-replay %D%/lab/ctlab-diff %D%/lab/perturb
 %C%_lab_ctlab_replay_LDADD = $(PCAP_LIBS) $(JANSSON_LIBS) -lpthread
 %C%_lab_ctlab_diff_LDADD = $(LDADD_ANALYZER)
 %C%_lab_perturb_LDADD = $(PCAP_LIBS)
-TESTS += %D%/lab/kernel-diff.sh
-dist_check_SCRIPTS += %D%/lab/kernel-diff.sh
+TESTS += %D%/lab/kernel-diff.sh %D%/lab/lab-selftest.sh
+dist_check_SCRIPTS += %D%/lab/kernel-diff.sh %D%/lab/lab-selftest.sh
 EXTRA_DIST += %D%/lab/README.md %D%/lab/lab-lib.sh %D%/lab/replay.sh
 
 # --- udp
