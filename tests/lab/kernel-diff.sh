@@ -10,10 +10,16 @@
 #    with exact record indexes (a non-IP record is counted); a larger
 #    perturbed capture is replayed twice and must give identical results;
 #    with --timing original a short established timeout expires two
-#    connections (their late FINs log "invalid new"), back to back not.
+#    connections (their late FINs log "invalid new"), back to back not;
+#    one flow per TCP state (perturb --make timeouts), probed 2.5 s later
+#    under two complementary per-state timeout settings, expires differently.
+#    Two replays must agree on lines and on INVALID verdicts (invalid.tsv).
 # 2. The engine: every tests/lab/scenarios/*.pcap (with its NAME.sysctl
 #    sidecar) and seeded perturbed variants of real and synthetic flows go
-#    through the kernel (replay.sh) and through `$CTEXPLAIN --format json`;
+#    through the kernel (replay.sh) and through `$CTEXPLAIN --format json`,
+#    as do the per-state timeout replays, fixed regression cases (perturb
+#    --make regress) and perturbed flows under each knob the lab covers
+#    (be_liberal, loose=0, checksum=0, ignore_invalid_rst, max_retrans);
 #    ctlab-diff compares them.  One TAP line per capture, then
 #      kernel-diff: compared N packets in M flows, D differences (kernel V)
 #
@@ -88,11 +94,13 @@ if replay "$work/selftest.pcap" "$work/st1" && replay "$work/selftest.pcap" "$wo
 else
 	notok "selftest: replayed twice"
 fi
-if cmp -s "$work/st1/kernel.tsv" "$work/st2/kernel.tsv" && [ -s "$work/st1/kernel.tsv" ]; then
-	ok "selftest: kernel.tsv identical across runs"
+if cmp -s "$work/st1/kernel.tsv" "$work/st2/kernel.tsv" && [ -s "$work/st1/kernel.tsv" ] &&
+   cmp -s "$work/st1/invalid.tsv" "$work/st2/invalid.tsv"; then
+	ok "selftest: kernel.tsv and invalid.tsv (verdicts) identical across runs"
 else
-	notok "selftest: kernel.tsv identical across runs"
+	notok "selftest: kernel.tsv and invalid.tsv identical across runs"
 	diff "$work/st1/kernel.tsv" "$work/st2/kernel.tsv" 2>&1 | diag
+	diff "$work/st1/invalid.tsv" "$work/st2/invalid.tsv" 2>&1 | diag
 fi
 printf '4\t6\tinvalid tcp flag combination\n5\t17\tbad checksum\n8\t6\tSEQ is over upper bound\n9\t17\tbad checksum\n' \
 	> "$work/st.expect"
@@ -125,11 +133,13 @@ perturb --make flows --seed "$SEED" --flows 60 "$work/base-synth-small.pcap"
 perturb --seed "$SEED" --variants 8 "$work/base-synth-small.pcap" "$work/det.pcap"
 if replay "$work/det.pcap" "$work/det1" && replay "$work/det.pcap" "$work/det2" &&
    cmp -s "$work/det1/kernel.tsv" "$work/det2/kernel.tsv" &&
+   cmp -s "$work/det1/invalid.tsv" "$work/det2/invalid.tsv" &&
    [ "$(wc -l < "$work/det1/kernel.tsv")" -gt 100 ]; then
-	ok "determinism: $(grep -o '"injected": [0-9]*' "$work/det1/meta.json" | grep -o '[0-9]*') packets, $(wc -l < "$work/det1/kernel.tsv") lines, identical twice"
+	ok "determinism: $(grep -o '"injected": [0-9]*' "$work/det1/meta.json" | grep -o '[0-9]*') packets, $(wc -l < "$work/det1/kernel.tsv") lines, $(wc -l < "$work/det1/invalid.tsv") INVALID verdicts, identical twice"
 else
 	notok "determinism: perturbed capture replayed twice"
 	diff "$work/det1/kernel.tsv" "$work/det2/kernel.tsv" 2>&1 | head -20 | diag
+	diff "$work/det1/invalid.tsv" "$work/det2/invalid.tsv" 2>&1 | head -20 | diag
 fi
 
 # Timing: with the original gaps conntrack entries expire (short timeout in
@@ -147,6 +157,32 @@ else
 	cat "$work/to-orig/kernel.tsv" "$work/to-fast/kernel.tsv" 2>&1 | diag
 fi
 
+# Per-state TCP timeouts: one flow per state, probed 2.5 s later, with
+# original timing under two complementary timeout settings (perturb --make
+# timeouts); the kernel must expire different entries under each.
+perturb --make timeouts "$work/timeouts.pcap"
+p=net.netfilter.nf_conntrack_tcp_timeout_
+for x in A B; do
+	if [ $x = A ]; then v="1 5 5 1 5 1 5 1 1 5"; else v="5 1 5 5 1 5 1 5 5 1"; fi
+	set -- $v
+	for st in syn_sent syn_recv established fin_wait close_wait last_ack time_wait close \
+		  max_retrans unacknowledged; do
+		printf '%s%s = %s\n' "$p" "$st" "$1"
+		shift
+	done > "$work/timeouts-$x.sysctl"
+	replay --timing original --sysctl-file "$work/timeouts-$x.sysctl" "$work/timeouts.pcap" \
+		"$work/to-$x"
+done
+na=$(grep -c 'invalid new' "$work/to-A/kernel.tsv" 2>/dev/null)
+nb=$(grep -c 'invalid new' "$work/to-B/kernel.tsv" 2>/dev/null)
+if [ "${na:-0}" -gt 0 ] && [ "${nb:-0}" -gt 0 ] &&
+   ! cmp -s "$work/to-A/kernel.tsv" "$work/to-B/kernel.tsv"; then
+	ok "per-state timeouts: $na / $nb probes find their entry expired under settings A / B"
+else
+	notok "per-state timeouts: expiry did not depend on the settings"
+	cat "$work/to-A/kernel.tsv" "$work/to-B/kernel.tsv" 2>&1 | diag
+fi
+
 # ---- 2. the engine --------------------------------------------------------------
 engine_ok=
 if [ -x "$ctexplain" ] &&
@@ -162,6 +198,11 @@ printf 'timeout, original timing\t%s\t%s\t%s\n' "$work/timeout.pcap" "$work/time
 	"$work/to-orig" >> "$work/list"
 printf 'timeout, back to back\t%s\t%s\t%s\n' "$work/timeout.pcap" "$work/timeout.sysctl" \
 	"$work/to-fast" >> "$work/list"
+for x in A B; do
+	[ -s "$work/to-$x/meta.json" ] &&
+		printf 'per-state timeouts %s, original timing\t%s\t%s\t%s\n' "$x" \
+			"$work/timeouts.pcap" "$work/timeouts-$x.sysctl" "$work/to-$x" >> "$work/list"
+done
 for p in "$labdir"/scenarios/*.pcap; do
 	[ -e "$p" ] || continue
 	name=$(basename "$p" .pcap)

@@ -5,7 +5,7 @@
  *
  *   perturb [--seed N] [--variants K] [--rate R] IN.pcap OUT.pcap
  *   perturb --make flows [--seed N] [--flows F] OUT.pcap
- *   perturb --make selftest|timeout|regress OUT.pcap
+ *   perturb --make selftest|timeout|timeouts|regress OUT.pcap
  *
  * Mutation mode writes K variants of the flows of IN, one after the other.
  * Variant v gets its own addresses and ports (IPv4: last octet, IPv6: bytes
@@ -29,7 +29,8 @@
  * mutation that needs no namespaces.  `--make selftest` writes the small
  * capture the lab's own test checks exact kernel lines against, `--make
  * timeout` one for conntrack expiry with the original timing, `--make
- * regress` fixed cases the engine once got wrong (see make_regress()).
+ * timeouts` one flow per TCP state for per-state timeouts (make_timeouts()),
+ * `--make regress` fixed cases the engine once got wrong (make_regress()).
  *
  * Test tooling, not part of ctexplain.
  */
@@ -1136,6 +1137,132 @@ make_regress(const char *out)
 	return 0;
 }
 
+/*
+ * Per-state TCP timeouts (replay with --timing original and short timeout
+ * sysctls, e.g. half of the states 1 s and the others 5 s): IPv4 and IPv6,
+ * one flow left in each state, then 2.5 s later one probe per flow that is
+ * "invalid new" when the kernel has expired the entry (a FIN, RST or
+ * SYN-ACK opening nothing) and mostly silent when it has not:
+ *   0 SYN_SENT (SYN; probe: the SYN-ACK)   1 SYN_RECV (probe: client FIN)
+ *   2 ESTABLISHED (probe: client FIN)      3 FIN_WAIT (probe: server FIN)
+ *   4 CLOSE_WAIT (probe: server FIN)       5 LAST_ACK (probe: server FIN again)
+ *   6 TIME_WAIT (probe: client FIN again)  7 CLOSE (exact RST; probe: RST again)
+ *   8 ESTABLISHED with unacknowledged data (unacknowledged timeout)
+ *   9 ESTABLISHED after 3 identical ACKs (max_retrans timeout)
+ *  10 SYN_SENT2 (simultaneous SYNs; probe: the server's SYN-ACK)
+ */
+#define TO_FLOWS 11
+
+static void
+to_seg(struct gen *g, int fam, const uint8_t *c, const uint8_t *s, int k, bool up,
+       uint32_t seq, uint32_t ack, uint8_t fl, uint32_t pl)
+{
+	uint8_t l4[256];
+	uint16_t cp = (uint16_t)(43000 + k), sp = (uint16_t)(2000 + k);
+	uint32_t l;
+
+	if (up)
+		l = gen_tcp(l4, cp, sp, seq, ack, fl, fl & 0x02 ? 64240 : 502,
+			    fl & 0x02 ? 7 : -1, pl);
+	else
+		l = gen_tcp(l4, sp, cp, seq, ack, fl, fl & 0x02 ? 65160 : 510,
+			    fl & 0x02 ? 7 : -1, pl);
+	gen_emit(g, fam, up ? c : s, up ? s : c, 6, 64, l4, l, 0);
+}
+
+static int
+make_timeouts(const char *out)
+{
+	struct gen g = { .sec = 1795000000, .nsec = 0, .ipid = 1 };
+	uint8_t c[2][16], s[2][16];
+	const uint32_t C = 1000, S = 50000;	/* ISNs */
+	int f, k, fam;
+
+	for (f = 0; f < 2; f++) {
+		addr_of(f ? 6 : 4, 90, 0, c[f]);
+		addr_of(f ? 6 : 4, 91, 2, s[f]);
+	}
+	w_open(&g.w, out);
+	for (f = 0; f < 2; f++) {
+		fam = f ? 6 : 4;
+		for (k = 0; k < TO_FLOWS; k++) {
+			if (k == 10) {
+				to_seg(&g, fam, c[f], s[f], k, true, C, 0, 0x02, 0);
+				to_seg(&g, fam, c[f], s[f], k, false, S, 0, 0x02, 0);
+				continue;
+			}
+			to_seg(&g, fam, c[f], s[f], k, true, C, 0, 0x02, 0);
+			if (k == 0)
+				continue;
+			to_seg(&g, fam, c[f], s[f], k, false, S, C + 1, 0x12, 0);
+			if (k == 1)
+				continue;
+			to_seg(&g, fam, c[f], s[f], k, true, C + 1, S + 1, 0x10, 0);
+			to_seg(&g, fam, c[f], s[f], k, true, C + 1, S + 1, 0x18, 100);
+			if (k == 8)
+				continue;	/* data not acknowledged */
+			to_seg(&g, fam, c[f], s[f], k, false, S + 1, C + 101, 0x10, 0);
+			switch (k) {
+			case 3:		/* client FIN: FIN_WAIT */
+				to_seg(&g, fam, c[f], s[f], k, true, C + 101, S + 1, 0x11, 0);
+				break;
+			case 4:		/* client FIN, server ACK: CLOSE_WAIT */
+			case 5:		/* ... server FIN: LAST_ACK */
+			case 6:		/* ... client ACK: TIME_WAIT */
+				to_seg(&g, fam, c[f], s[f], k, true, C + 101, S + 1, 0x11, 0);
+				to_seg(&g, fam, c[f], s[f], k, false, S + 1, C + 102,
+				       k == 4 ? 0x10 : 0x11, 0);
+				if (k == 6)
+					to_seg(&g, fam, c[f], s[f], k, true, C + 102, S + 2,
+					       0x10, 0);
+				break;
+			case 7:		/* RST at the server's max ack: CLOSE */
+				to_seg(&g, fam, c[f], s[f], k, true, C + 101, 0, 0x04, 0);
+				break;
+			case 9:		/* the same ACK three more times */
+				to_seg(&g, fam, c[f], s[f], k, true, C + 101, S + 1, 0x10, 0);
+				to_seg(&g, fam, c[f], s[f], k, true, C + 101, S + 1, 0x10, 0);
+				to_seg(&g, fam, c[f], s[f], k, true, C + 101, S + 1, 0x10, 0);
+				to_seg(&g, fam, c[f], s[f], k, true, C + 101, S + 1, 0x10, 0);
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	gen_tick(&g, 2500000);
+	for (f = 0; f < 2; f++) {
+		fam = f ? 6 : 4;
+		for (k = 0; k < TO_FLOWS; k++) {
+			switch (k) {
+			case 0:
+			case 10:
+				to_seg(&g, fam, c[f], s[f], k, false, S, C + 1, 0x12, 0);
+				break;
+			case 1:
+				to_seg(&g, fam, c[f], s[f], k, true, C + 1, S + 1, 0x11, 0);
+				break;
+			case 3:
+			case 4:
+			case 5:
+				to_seg(&g, fam, c[f], s[f], k, false, S + 1, C + 102, 0x11, 0);
+				break;
+			case 6:
+				to_seg(&g, fam, c[f], s[f], k, true, C + 101, S + 1, 0x11, 0);
+				break;
+			case 7:
+				to_seg(&g, fam, c[f], s[f], k, true, C + 101, 0, 0x04, 0);
+				break;
+			default:	/* 2, 8, 9 */
+				to_seg(&g, fam, c[f], s[f], k, true, C + 101, S + 1, 0x11, 0);
+				break;
+			}
+		}
+	}
+	w_close(&g.w);
+	return 0;
+}
+
 static bool
 parse_num(const char *s, uint64_t max, uint64_t *out)
 {
@@ -1160,7 +1287,7 @@ usage(int st)
 	fprintf(st ? stderr : stdout,
 		"usage: perturb [--seed N] [--variants K] [--rate PERCENT] IN.pcap OUT.pcap\n"
 		"       perturb --make flows [--seed N] [--flows F] OUT.pcap\n"
-		"       perturb --make selftest|timeout|regress OUT.pcap\n");
+		"       perturb --make selftest|timeout|timeouts|regress OUT.pcap\n");
 	exit(st);
 }
 
@@ -1208,6 +1335,8 @@ main(int argc, char **argv)
 			return make_timeout(pos[0]);
 		if (strcmp(make, "regress") == 0)
 			return make_regress(pos[0]);
+		if (strcmp(make, "timeouts") == 0)
+			return make_timeouts(pos[0]);
 		usage(2);
 	}
 	if (npos != 2)
