@@ -168,8 +168,8 @@ check_PROGRAMS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
 %C%_unit_test_flow_LDADD = $(LDADD_TEST)
 %C%_unit_test_ct_tcp_LDADD = $(LDADD_TEST)
 TESTS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp \
-	%D%/tcp/kernel-fuzz.sh
-dist_check_SCRIPTS += %D%/tcp/kernel-fuzz.sh
+	%D%/tcp/kernel-fuzz.sh %D%/tcp/direction.sh
+dist_check_SCRIPTS += %D%/tcp/kernel-fuzz.sh %D%/tcp/direction.sh
 EXTRA_DIST += %D%/tcp/tcp-fuzz.py
 
 # --- cli (command line, inputs, report contract; golden samples)
