@@ -316,10 +316,11 @@ else
 fi
 
 t_end=$(date +%s.%N)
+awk -v a="$t_start" -v b="$t_end" 'BEGIN { printf "# kernel-diff.sh took %.1f s\n", b - a }'
+[ -n "${KERNEL_DIFF_KEEP:-}" ] && echo "# artifacts kept in $work"
 echo "1..$n"
+# the log ends with the summary line (issue 3)
 if [ -n "$engine_ok" ]; then
 	echo "kernel-diff: compared $tot_pk packets in $tot_fl flows, $tot_d differences (kernel $kver)"
 fi
-awk -v a="$t_start" -v b="$t_end" 'BEGIN { printf "# kernel-diff.sh took %.1f s\n", b - a }'
-[ -n "${KERNEL_DIFF_KEEP:-}" ] && echo "# artifacts kept in $work"
 exit 0
