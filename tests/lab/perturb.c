@@ -836,6 +836,20 @@ gen_tcp(uint8_t *o, uint16_t sp, uint16_t dp, uint32_t seq, uint32_t ack, uint8_
 	return hl + paylen;
 }
 
+/* A TCP segment with raw option bytes (@olen a multiple of 4, <= 40). */
+static uint32_t
+gen_tcp_raw(uint8_t *o, uint16_t sp, uint16_t dp, uint32_t seq, uint32_t ack, uint8_t fl,
+	    uint16_t win, const uint8_t *opt, uint32_t olen, uint32_t paylen)
+{
+	uint32_t l = gen_tcp(o, sp, dp, seq, ack, fl, win, -1, 0), i;
+
+	memcpy(o + 20, opt, olen);
+	o[12] = (uint8_t)(((20 + olen) / 4) << 4);
+	for (i = 0; i < paylen; i++)
+		o[20 + olen + i] = (uint8_t)('a' + i % 26);
+	return l + olen + paylen;
+}
+
 static void
 addr_of(int fam, int host, int net, uint8_t *a)
 {
@@ -1058,6 +1072,12 @@ make_timeout(const char *out)
  *   b. simultaneous open (SYN, SYN, SYN-ACK, SYN-ACK), data both ways, then
  *      a segment beyond the window;
  *   c. close, then a SYN reopening the connection from TIME_WAIT, data.
+ *   d. odd TCP option areas in the client's SYN (window scale 15, a size-0
+ *      or size-1 option, EOL, an option past the area, wrong sizes), each
+ *      probed by server data 1000 bytes into the client's window (over the
+ *      upper bound unless the client's scale is in effect);
+ *   e. SACK options (size 14, after a size-0 option, valid) with a block
+ *      beyond the data sent.
  * IPv4 only: an all-zero ICMP message with checksum field 0 (conntrack's
  * sum includes the IP header and accepts it), an echo request with
  * checksum 0 (bad).
@@ -1065,9 +1085,28 @@ make_timeout(const char *out)
 static int
 make_regress(const char *out)
 {
+	static const uint8_t synopts[][8] = {
+		{ 1, 3, 3, 15, 1, 1, 1, 1 },	/* scale 15: clamped to 14 */
+		{ 8, 0, 1, 1, 1, 3, 3, 7 },	/* size 0: walk stops */
+		{ 8, 1, 1, 1, 1, 3, 3, 7 },	/* size 1: walk stops */
+		{ 0, 1, 3, 3, 7, 1, 1, 1 },	/* EOL first */
+		{ 1, 3, 3, 7, 2, 8, 5, 0xb4 },	/* then an option past the area */
+		{ 3, 4, 7, 0, 1, 3, 3, 7 },	/* window option of size 4, then 3 */
+		{ 1, 3, 3, 7, 1, 1, 1, 1 },	/* plain scale 7 */
+	};
+	static const uint8_t sackperm[4] = { 4, 2, 1, 1 };
+	static const uint8_t sackopts[][16] = {
+		/* size 14, block 5001..9000 (beyond the data: not read) */
+		{ 1, 1, 5, 14, 0, 0, 0x13, 0x89, 0, 0, 0x23, 0x28, 0, 0, 0, 0 },
+		/* after a size-0 option */
+		{ 1, 1, 8, 0, 5, 10, 0, 0, 0x13, 0x89, 0, 0, 0x23, 0x28, 1, 1 },
+		/* valid: ACK is over upper bound */
+		{ 1, 1, 5, 10, 0, 0, 0x13, 0x89, 0, 0, 0x23, 0x28, 1, 1, 1, 1 },
+	};
 	struct gen g = { .sec = 1795000000, .nsec = 0, .ipid = 1 };
 	uint8_t l4[2048], a[16], b[16];
 	uint32_t l;
+	size_t k;
 	int fam;
 
 	w_open(&g.w, out);
@@ -1125,6 +1164,32 @@ make_regress(const char *out)
 		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
 		l = gen_tcp(l4, 88, 42002, 900001, 800101 + 100000, 0x10, 510, -1, 0);
 		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		/* d. */
+		for (k = 0; k < sizeof(synopts) / sizeof(synopts[0]); k++) {
+			uint16_t cp = (uint16_t)(42100 + k), sp = 89;
+
+			l = gen_tcp_raw(l4, cp, sp, 3000, 0, 0x02, 64240, synopts[k], 8, 0);
+			gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+			l = gen_tcp(l4, sp, cp, 6000, 3001, 0x12, 65160, 7, 0);
+			gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+			l = gen_tcp(l4, cp, sp, 3001, 6001, 0x10, 502, -1, 0);
+			gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+			l = gen_tcp(l4, sp, cp, 6001 + 1000, 3001, 0x18, 510, -1, 100);
+			gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		}
+		/* e. */
+		l = gen_tcp_raw(l4, 42200, 90, 3000, 0, 0x02, 64240, sackperm, 4, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp_raw(l4, 90, 42200, 6000, 3001, 0x12, 65160, sackperm, 4, 0);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 42200, 90, 3001, 6001, 0x10, 64240, -1, 0);
+		gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		l = gen_tcp(l4, 90, 42200, 6001, 3001, 0x18, 65160, -1, 1000);
+		gen_emit(&g, fam, b, a, 6, 64, l4, l, 0);
+		for (k = 0; k < sizeof(sackopts) / sizeof(sackopts[0]); k++) {
+			l = gen_tcp_raw(l4, 42200, 90, 3001, 6001, 0x10, 64240, sackopts[k], 16, 0);
+			gen_emit(&g, fam, a, b, 6, 64, l4, l, 0);
+		}
 	}
 	addr_of(4, 79, 0, a);
 	addr_of(4, 80, 1, b);

@@ -641,6 +641,108 @@ test_wscale_one_side(void)
 	ct_engine_free(e);
 }
 
+/* A segment with raw option bytes (@olen <= 40, a multiple of 4). */
+static int
+send_opts(struct ct_engine *e, int dir, uint8_t flags, uint32_t seq, uint32_t ack,
+	  uint16_t win, const uint8_t *opt, size_t olen)
+{
+	struct tp t;
+
+	mk(&t, dir, flags, seq, ack, win, 0, O_NONE, 0, 0);
+	memcpy(t.buf + 20, opt, olen);
+	t.p.doff = (uint8_t)((20 + olen) / 4);
+	t.buf[12] = (uint8_t)(t.p.doff << 4);
+	t.p.l4_len = t.p.l4_caplen = (uint32_t)(20 + olen);
+	t.p.ip_len = 20 + t.p.l4_len;
+	ct_engine_packet(e, &t.p, &last);
+	return last.verdict;
+}
+
+/*
+ * The option walk of tcp_options()/tcp_sack() on odd option areas: scale
+ * clamped to 14, silly sizes (0, 1) and sizes beyond the area stop the walk,
+ * EOL stops it, options of the wrong size are skipped, a SACK option whose
+ * size is not 2 + 8n is not read.
+ */
+static void
+test_silly_options(void)
+{
+	static const uint8_t ws15[] = { 1, 3, 3, 15 };
+	static const uint8_t ws7[] = { 1, 3, 3, 7 };
+	static const uint8_t silly0[] = { 8, 0, 1, 1, 1, 3, 3, 7 };
+	static const uint8_t silly1[] = { 8, 1, 1, 1, 1, 3, 3, 7 };
+	static const uint8_t eol[] = { 0, 1, 3, 3, 7, 1, 1, 1 };
+	static const uint8_t beyond[] = { 1, 3, 3, 7, 2, 8, 5, 0xb4 };
+	static const uint8_t wrongsize[] = { 3, 4, 7, 0, 4, 3, 0, 1 };
+	static const uint8_t sackperm[] = { 4, 2, 1, 1 };
+	/* a SACK option of size 14 (not 2 + 8n) with a block ending at 9000 */
+	static const uint8_t sack14[] = { 1, 1, 5, 14, 0, 0, 0x13, 0x89, 0, 0, 0x23, 0x28,
+					  0, 0, 0, 0 };
+	static const uint8_t sack_after_silly[] = { 1, 1, 8, 0, 5, 10, 0, 0, 0x13, 0x89,
+						    0, 0, 0x23, 0x28, 1, 1 };
+	static const uint8_t sack_ok[] = { 1, 1, 5, 10, 0, 0, 0x13, 0x89, 0, 0, 0x23, 0x28 };
+	struct ct_engine *e = engine(NULL);
+
+	send_opts(e, 0, F_S, 1000, 0, 64240, ws15, sizeof(ws15));
+	send_opts(e, 1, F_SA, 5000, 1001, 65160, ws15, sizeof(ws15));
+	TEST(check_uint(last.after.seen[0].td_scale, ==, 14) &&
+	     check_uint(last.after.seen[1].td_scale, ==, 14),
+	     "window scale 15 clamped to 14 on both sides");
+	ct_engine_free(e);
+
+	e = engine(NULL);
+	send_opts(e, 0, F_S, 1000, 0, 64240, silly0, sizeof(silly0));
+	TEST(check_uint(last.after.seen[0].flags & 0x01, ==, 0),
+	     "option of size 0 before the window scale: walk stops, no WINDOW_SCALE");
+	send_opts(e, 1, F_SA, 5000, 1001, 65160, ws7, sizeof(ws7));
+	TEST(check_uint(last.after.seen[0].td_scale, ==, 0) &&
+	     check_uint(last.after.seen[1].td_scale, ==, 0),
+	     "... so the server's offer is one-sided: both scales 0");
+	ct_engine_free(e);
+
+	e = engine(NULL);
+	send_opts(e, 0, F_S, 1000, 0, 64240, silly1, sizeof(silly1));
+	TEST(check_uint(last.after.seen[0].flags & 0x01, ==, 0),
+	     "option of size 1: walk stops");
+	ct_engine_free(e);
+
+	e = engine(NULL);
+	send_opts(e, 0, F_S, 1000, 0, 64240, eol, sizeof(eol));
+	TEST(check_uint(last.after.seen[0].flags & 0x01, ==, 0), "EOL first: nothing after it is read");
+	ct_engine_free(e);
+
+	e = engine(NULL);
+	send_opts(e, 0, F_S, 1000, 0, 64240, beyond, sizeof(beyond));
+	TEST(check_uint(last.after.seen[0].flags & 0x01, ==, 0x01) &&
+	     check_uint(last.after.seen[0].td_scale, ==, 7),
+	     "option running past the area after the window scale: scale kept, walk stops");
+	ct_engine_free(e);
+
+	e = engine(NULL);
+	send_opts(e, 0, F_S, 1000, 0, 64240, wrongsize, sizeof(wrongsize));
+	TEST(check_uint(last.after.seen[0].flags & 0x03, ==, 0),
+	     "window scale of size 4 and SACK_PERM of size 3: neither recorded");
+	ct_engine_free(e);
+
+	/* SACK blocks: server 5000.., 1000 bytes sent (td_end 6001) */
+	e = engine(NULL);
+	send_opts(e, 0, F_S, 1000, 0, 64240, sackperm, sizeof(sackperm));
+	send_opts(e, 1, F_SA, 5000, 1001, 65160, sackperm, sizeof(sackperm));
+	send(e, 0, F_A, 1001, 5001, 64240, 0, O_NONE);
+	send(e, 1, F_PA, 5001, 1001, 65160, 1000, O_NONE);
+	send_opts(e, 0, F_A, 1001, 5001, 64240, sack14, sizeof(sack14));
+	TEST(check_int(last.verdict, ==, CT_ACCEPT) && check_uint(last.n_msgs, ==, 0),
+	     "SACK option of size 14 (not 2 + 8n) is not read: block edge 9000 ignored");
+	send_opts(e, 0, F_A, 1001, 5001, 64240, sack_after_silly, sizeof(sack_after_silly));
+	TEST(check_int(last.verdict, ==, CT_ACCEPT) && check_uint(last.n_msgs, ==, 0),
+	     "SACK option after a size-0 option is not reached");
+	send_opts(e, 0, F_A, 1001, 5001, 64240, sack_ok, sizeof(sack_ok));
+	TEST(check_int(last.verdict, ==, CT_INVALID) && check(msg_is(&last, 0, REASON_TCP_ACK_OVER_UB)) &&
+	     check_uint(last.msgs[0].args.bound, ==, 6002),
+	     "the same block in a valid SACK option: 'ACK is over upper bound 6002'");
+	ct_engine_free(e);
+}
+
 static void
 test_rst(void)
 {
@@ -1130,6 +1232,7 @@ main(void)
 	test_bound_IV();
 	test_sack();
 	test_wscale_one_side();
+	test_silly_options();
 	test_rst();
 	test_pickup();
 	test_liberal();
