@@ -69,6 +69,7 @@ input_is_skipped(const char *name, int is_dir)
 {
 	static const char *const files[] = {
 		"kernel.tsv", "README", "KERNEL", "meta.json", "bundle.json",
+		"CAUSE", "NOT_CAUSE",	/* samples/: the diagnosis expected (or not) */
 	};
 
 	if (name[0] == '.')
