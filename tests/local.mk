@@ -66,8 +66,9 @@ check_PROGRAMS += %D%/lab/ctlab-replay %D%/lab/ctlab-diff %D%/lab/perturb
 %C%_lab_ctlab_replay_LDADD = $(PCAP_LIBS) $(JANSSON_LIBS) -lpthread
 %C%_lab_ctlab_diff_LDADD = $(LDADD_ANALYZER)
 %C%_lab_perturb_LDADD = $(PCAP_LIBS)
-TESTS += %D%/lab/kernel-diff.sh %D%/lab/lab-selftest.sh
-dist_check_SCRIPTS += %D%/lab/kernel-diff.sh %D%/lab/lab-selftest.sh
+TESTS += %D%/lab/kernel-diff.sh %D%/lab/lab-selftest.sh %D%/lab/ctlab-diff-test.sh
+dist_check_SCRIPTS += %D%/lab/kernel-diff.sh %D%/lab/lab-selftest.sh \
+	%D%/lab/ctlab-diff-test.sh
 EXTRA_DIST += %D%/lab/README.md %D%/lab/lab-lib.sh %D%/lab/replay.sh
 
 # --- udp
@@ -193,6 +194,8 @@ EXTRA_DIST += %D%/data/formats/README \
 	%D%/data/formats/tcp-window/kern.log \
 	%D%/data/formats/tcp-window/capture.pcap \
 	%D%/data/formats/tcp-window/sysctl.txt \
+	%D%/data/formats/tcp-window/kernel.tsv \
+	%D%/data/formats/tcp-window/invalid.tsv \
 	%D%/data/formats/udp-checksum-length/kern.log \
 	%D%/data/formats/udp-checksum-length/capture.pcap \
 	%D%/data/formats/udp-checksum-length/sysctl.txt \
