@@ -361,6 +361,12 @@ detail_new(const struct ct_result *res, const char *const *texts)
 	d->tcp_index = res->tcp_index;
 	d->before = res->before;
 	d->silent = res->silent;
+	if (res->facts.valid) {
+		d->facts = xcalloc(1, sizeof(*d->facts));
+		if (!d->facts)
+			goto fail;
+		*d->facts = res->facts;
+	}
 	return d;
 fail:
 	for (unsigned i = 0; i < CT_MAX_MSGS; i++)
@@ -378,6 +384,7 @@ detail_free(struct corr_detail *d)
 	for (unsigned i = 0; i < CT_MAX_MSGS; i++)
 		free(d->text[i]);
 	free(d->check);
+	free(d->facts);
 	free(d);
 }
 

@@ -53,6 +53,7 @@ struct corr_detail {
 	uint8_t tcp_index;
 	struct ct_tcp_snapshot before;	/* TCP state before the packet */
 	const char *silent;		/* static string from the engine, or NULL */
+	struct ct_facts *facts;		/* owned copy of res->facts for the diagnosis, or NULL */
 };
 
 /* A packet whose fields match an event. */

@@ -111,6 +111,18 @@ bool ct_icmp_invert(const struct ct_tuple *t, struct ct_tuple *out);
  * For the state-table unit test. */
 int ct_tcp_table_lookup(int dir, int index, int state);
 
+/*
+ * Flow history for the diagnosis (ct-facts.c).  ct_fh_init() on a new
+ * entry; ct_fh_add() after every packet of the entry (counters only, no
+ * allocation); ct_facts_fill() for a flagged packet, after hist_add() put
+ * it in the ring and before ct_fh_add() counts it (@c NULL: no entry, only
+ * the packet's own view).
+ */
+void ct_fh_init(struct ct_flow_hist *fh);
+void ct_fh_add(struct ct_flow_hist *fh, const struct pkt *pkt, int dir);
+void ct_facts_fill(struct ct_facts *f, const struct ct_conn *c, const struct pkt *pkt, int dir,
+		   const struct ct_result *res);
+
 /* Seconds -> nanoseconds for timeouts from the policy. */
 static inline int64_t
 ct_secs(int64_t s)

@@ -321,6 +321,7 @@ new_conn(struct ct_engine *e, const struct ct_tuple *t, int64_t now, struct ct_r
 	c->tuple[1] = r;
 	c->start_ns = now;
 	c->expires_ns = now;
+	ct_fh_init(&c->fh);
 	return c;
 }
 
@@ -417,6 +418,8 @@ repeat:
 	if (!c->confirmed) {
 		if (rv == CT_INVALID) {
 			/* the unconfirmed entry dies with the packet */
+			hist_add(c, pkt, dir, res);
+			ct_facts_fill(&res->facts, c, pkt, dir, res);
 			res->flow_id = 0;
 			free(c);
 			goto done;
@@ -434,6 +437,9 @@ repeat:
 		c->seen_reply = true;
 	}
 	hist_add(c, pkt, dir, res);
+	if (res->n_msgs || res->verdict != CT_ACCEPT)
+		ct_facts_fill(&res->facts, c, pkt, dir, res);
+	ct_fh_add(&c->fh, pkt, dir);
 	if (pkt->proto == PROTO_TCP)
 		res->after.seen_reply = c->seen_reply;
 	if (c->expires_ns <= now) {
@@ -446,6 +452,8 @@ repeat:
 	}
 
 done:
+	if (!res->facts.valid && (res->n_msgs || res->verdict != CT_ACCEPT))
+		ct_facts_fill(&res->facts, NULL, pkt, res->dir, res);
 	if (res->tracked)
 		e->st.tracked++;
 	if (res->verdict == CT_INVALID)

@@ -119,6 +119,10 @@ struct diag_input {
 	const char *check;		/* the failed inequality in words, or NULL */
 	uint8_t failed;			/* CT_BOUND_* bits */
 	const struct log_event *ev;	/* the log event, or NULL (flagged packet only) */
+	uint64_t index;			/* the packet's record index (when facts) */
+	int64_t ts_sec;			/* and capture time */
+	uint32_t ts_nsec;
+	const char *match_why;		/* event without packet: why none matched, or NULL */
 };
 
 struct diag_rules;

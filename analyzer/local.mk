@@ -45,6 +45,10 @@ noinst_LIBRARIES += %D%/libanalyzer.a
 	%D%/report.c %D%/report.h %D%/report-json.c %D%/report-text.c %D%/report-md.c \
 	%D%/report-text.h %D%/expect.c %D%/expect.h
 
+# --- diagnosis: flow history facts (engine side), rules/diagnosis
+%C%_libanalyzer_a_SOURCES += \
+	%D%/ct-facts.c %D%/diagnose.c %D%/diagnose.h
+
 bin_PROGRAMS += %D%/ctexplain
 %C%_ctexplain_SOURCES = %D%/main.c
 # uninstalled runs fall back to the source tree's rules/ (main.c)

@@ -515,6 +515,7 @@ read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_pol
 		}
 		memset(&res, 0, sizeof(res));
 		rc = ct_engine_packet(eng, p, &res);
+		res.facts.reassembled = res.facts.valid && p != &pkt;
 		if (rc < 0) {
 			ctx_err(ctx, ERR_NOMEM, "%s: record %llu: out of memory in the engine", path,
 				(unsigned long long)rec.index);
@@ -545,7 +546,7 @@ read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_pol
 			if (rules_render(rules, pol->profile, m->reason, &m->args, text[i],
 					 sizeof(text[i])) >= 0)
 				texts[i] = text[i];
-			rc = report_add_flagged(rep, p, m, v, texts[i]);
+			rc = report_add_flagged_res(rep, p, m, v, texts[i], &res);
 			if (rc < 0) {
 				ctx_err(ctx, rc, "%s: out of memory", path);
 				goto out;
@@ -729,6 +730,7 @@ main(int argc, char **argv)
 	struct input_list inputs;
 	struct event_vec events = { 0 };
 	struct rules *rules = NULL;
+	struct diag_rules *drules = NULL;
 	struct corr *corr = NULL;
 	struct report rep;
 	struct expect_diffs diffs;
@@ -754,11 +756,13 @@ main(int argc, char **argv)
 	dirs[n_dirs++] = default_rules_dir(rules_buf, sizeof(rules_buf));
 	for (size_t i = 0; i < o.n_rules_dirs; i++)
 		dirs[n_dirs++] = o.rules_dirs[i];
-	if (rules_load(&ctx, dirs, n_dirs, &rules) < 0) {
+	if (rules_load(&ctx, dirs, n_dirs, &rules) < 0 ||
+	    diag_rules_load(&ctx, dirs, n_dirs, &drules) < 0) {
 		print_errors(&ctx);
 		st = exit_for(&ctx);
 		goto done;
 	}
+	report_set_diag_rules(&rep, drules);
 
 	rc = input_collect(&ctx, argv + first, (size_t)(argc - first), &inputs);
 	if (rc == ERR_NOMEM)
@@ -883,6 +887,7 @@ done:
 	corr_free(corr);
 	event_vec_release(&events);
 	rules_free(rules);
+	diag_rules_free(drules);
 	input_list_release(&inputs);
 	ctx_release(&ctx);
 	return st;

@@ -265,6 +265,63 @@ tcp_dir_obj(struct jb *b, const struct ct_tcp_dir *d)
 }
 
 static json_t *
+jstrs(struct jb *b, char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		push(b, a, jstr(v[i]));
+	return a;
+}
+
+/* explanation.diagnosis: what diagnose.h computed, serialised. */
+static json_t *
+diagnosis_obj(struct jb *b, const struct diagnosis *d)
+{
+	json_t *o = json_object(), *rem, *tl;
+
+	if (!o)
+		return NULL;
+	set(b, o, "rule", jstr(d->rule));
+	set(b, o, "confidence", jstr(d->confidence));
+	set(b, o, "sentence", jstr(d->sentence));
+	set(b, o, "evidence", jstrs(b, d->evidence, d->n_evidence));
+	set(b, o, "consequence", jstr(d->consequence));
+	rem = json_array();
+	for (size_t i = 0; rem && i < d->n_remedies; i++) {
+		json_t *x = json_object();
+
+		set(b, x, "name", jstr(d->remedies[i].name));
+		set(b, x, "text", jstr(d->remedies[i].text));
+		set(b, x, "tradeoff", jstr(d->remedies[i].tradeoff));
+		push(b, rem, x);
+	}
+	set(b, o, "remedies", rem);
+	tl = json_array();
+	for (size_t i = 0; tl && i < d->n_timeline; i++) {
+		const struct diag_step *st = &d->timeline[i];
+		json_t *x = json_object();
+
+		set(b, x, "path", jstr(st->path));
+		set(b, x, "index", juint(st->index));
+		set(b, x, "time", jtime_us(corr_ts_us(st->ts_sec, st->ts_nsec)));
+		set(b, x, "dir", jstr(st->dir));
+		set(b, x, "flags", jstr(st->flags));
+		set(b, x, "seq", juint(st->seq));
+		set(b, x, "ack", juint(st->ack));
+		set(b, x, "win", juint(st->win));
+		set(b, x, "len", juint(st->len));
+		set(b, x, "state", jstr(st->state));
+		set(b, x, "verdict", jstr(st->verdict));
+		set(b, x, "flagged", json_boolean(st->flagged));
+		set(b, x, "note", jstr(st->note));
+		push(b, tl, x);
+	}
+	set(b, o, "timeline", tl);
+	return o;
+}
+
+static json_t *
 event_obj(struct jb *b, const struct report_event *re)
 {
 	const struct log_event *e = re->ev;
@@ -338,6 +395,8 @@ event_obj(struct jb *b, const struct report_event *re)
 		set(b, state, "silent", json_string(cd->detail->silent));
 	}
 	set(b, x, "state", state);
+	set(b, x, "cause", json_string(cause_code(re->diag ? re->diag->cause : CAUSE_UNKNOWN)));
+	set(b, x, "diagnosis", re->diag ? diagnosis_obj(b, re->diag) : json_null());
 	set(b, o, "explanation", x);
 	return o;
 }
@@ -357,6 +416,7 @@ flagged_obj(struct jb *b, const struct report_flagged *f)
 	set(b, o, "rule", json_string(reason_code(f->reason)));
 	set(b, o, "message", jstr(f->message));
 	set(b, o, "event", f->event >= 0 ? juint((uint64_t)f->event) : json_null());
+	set(b, o, "cause", json_string(cause_code(f->cause)));
 	return o;
 }
 
@@ -443,13 +503,35 @@ put_raw(struct jw *w, const char *s)
 static json_t *
 summary_obj(struct jb *b, const struct report *r)
 {
-	json_t *o = json_object();
+	json_t *o = json_object(), *bc, *br;
 
 	set(b, o, "events", juint(r->summary.events));
 	set(b, o, "matched", juint(r->summary.matched));
 	set(b, o, "agree", juint(r->summary.agree));
 	set(b, o, "flagged_packets", juint(r->summary.flagged));
 	set(b, o, "unlogged", juint(r->summary.unlogged));
+	bc = json_object();
+	for (unsigned i = 0; bc && i < CAUSE_MAX; i++) {
+		json_t *x;
+
+		if (!r->summary.cause_events[i] && !r->summary.cause_flagged[i])
+			continue;
+		x = json_object();
+		set(b, x, "events", juint(r->summary.cause_events[i]));
+		set(b, x, "flagged_packets", juint(r->summary.cause_flagged[i]));
+		set(b, bc, cause_code((enum cause)i), x);
+	}
+	set(b, o, "by_cause", bc);
+	br = json_object();
+	for (size_t i = 0; br && i < r->summary.n_by_reason; i++) {
+		const struct report_reason_count *rc = &r->summary.by_reason[i];
+		json_t *x = json_object();
+
+		set(b, x, "events", juint(rc->events));
+		set(b, x, "flagged_packets", juint(rc->flagged));
+		set(b, br, reason_code(rc->reason), x);
+	}
+	set(b, o, "by_reason", br);
 	return o;
 }
 

@@ -26,11 +26,15 @@ report_release(struct report *r)
 		free(r->inputs[i].path);
 	free(r->inputs);
 	free(r->capture_paths);
-	for (size_t i = 0; i < r->n_events; i++)
+	for (size_t i = 0; i < r->n_events; i++) {
 		free(r->events[i].summary);
+		diag_free(r->events[i].diag);
+	}
 	free(r->events);
-	for (size_t i = 0; i < r->n_flagged; i++)
+	for (size_t i = 0; i < r->n_flagged; i++) {
 		free(r->flagged[i].message);
+		diag_free(r->flagged[i].diag);
+	}
 	free(r->flagged);
 	free(r->silent);
 	memset(r, 0, sizeof(*r));
@@ -92,14 +96,42 @@ report_add_capture(struct report *r, const char *path, uint32_t *file_id)
 	return 0;
 }
 
+void
+report_set_diag_rules(struct report *r, const struct diag_rules *drules)
+{
+	r->drules = drules;
+}
+
 int
 report_add_flagged(struct report *r, const struct pkt *pkt, const struct ct_msg *msg,
 		   enum ct_verdict verdict, const char *message)
 {
-	struct report_flagged *f;
+	return report_add_flagged_res(r, pkt, msg, verdict, message, NULL);
+}
 
+int
+report_add_flagged_res(struct report *r, const struct pkt *pkt, const struct ct_msg *msg,
+		       enum ct_verdict verdict, const char *message, const struct ct_result *res)
+{
+	struct report_flagged *f;
+	struct diag_input in;
+	int cause;
+
+	memset(&in, 0, sizeof(in));
+	in.reason = msg->reason;
+	in.verdict = verdict;
+	in.proto = pkt->proto;
+	in.facts = res && res->facts.valid ? &res->facts : NULL;
+	in.check = res && res->check[0] ? res->check : NULL;
+	in.failed = res ? res->failed : 0;
+	in.index = pkt->index;
+	in.ts_sec = pkt->ts_sec;
+	in.ts_nsec = pkt->ts_nsec;
 	if (r->n_flagged >= REPORT_FLAGGED_MAX) {
 		r->stats.flagged_dropped++;
+		cause = diag_run(r->drules, &in, NULL);
+		r->summary.cause_flagged[cause]++;
+		r->summary.by_reason[msg->reason].flagged++;
 		return 1;
 	}
 	if (pkt->file_id >= r->n_captures)
@@ -122,6 +154,20 @@ report_add_flagged(struct report *r, const struct pkt *pkt, const struct ct_msg 
 		if (!f->message)
 			return ERR_NOMEM;
 	}
+	in.path = f->path;
+	if (r->n_flagged < REPORT_DIAG_MAX) {
+		cause = diag_run(r->drules, &in, &f->diag);
+		if (cause < 0) {
+			free(f->message);
+			return ERR_NOMEM;
+		}
+	} else {
+		r->stats.diag_dropped++;
+		cause = diag_run(r->drules, &in, NULL);
+	}
+	f->cause = (enum cause)cause;
+	r->summary.cause_flagged[cause]++;
+	r->summary.by_reason[msg->reason].flagged++;
 	r->n_flagged++;
 	return 0;
 }
@@ -328,6 +374,42 @@ find_flagged(struct report *r, uint32_t file_id, uint64_t index, enum reason rea
 	return NULL;
 }
 
+/*
+ * The event's diagnosis: from the engine's facts about the matched packet
+ * (the same facts the flagged packet was diagnosed from), or, without a
+ * packet, "unknown" with what the log dump says.
+ */
+static int
+diagnose_event(struct report *r, struct report_event *re, const struct corr_cand *cd)
+{
+	const struct log_event *e = re->ev;
+	struct diag_input in;
+	int cause;
+
+	memset(&in, 0, sizeof(in));
+	in.reason = e->reason;
+	in.verdict = re->logged_verdict;
+	in.proto = (uint8_t)e->proto;
+	in.ev = e;
+	if (cd) {
+		in.facts = cd->detail->facts;
+		in.check = cd->detail->check;
+		in.failed = cd->detail->failed;
+		in.path = re->match_path;
+		in.index = cd->index;
+		in.ts_sec = cd->ts_us / 1000000;
+		in.ts_nsec = cd->ts_nsec;
+	} else {
+		in.match_why = re->cr ? re->cr->why : "no capture was analysed";
+	}
+	cause = diag_run(r->drules, &in, &re->diag);
+	if (cause < 0)
+		return ERR_NOMEM;
+	r->summary.cause_events[cause]++;
+	r->summary.by_reason[e->reason].events++;
+	return 0;
+}
+
 int
 report_finish(struct report *r, const struct log_event *events, size_t n,
 	      const struct corr *c, const struct rules *rules, const struct run_ctx *ctx)
@@ -376,7 +458,7 @@ report_finish(struct report *r, const struct log_event *events, size_t n,
 		re->logged_name = e->reason == REASON_UNRECOGNIZED ? "unknown"
 				  : ct_verdict_name(re->logged_verdict);
 		re->summary = make_summary(e->reason, re->logged_verdict);
-		if (!re->summary)
+		if (!re->summary || diagnose_event(r, re, cd) < 0)
 			return ERR_NOMEM;
 		r->summary.events++;
 		if (cd)
@@ -389,6 +471,15 @@ report_finish(struct report *r, const struct log_event *events, size_t n,
 	if (r->n_silent)
 		qsort(r->silent, r->n_silent, sizeof(*r->silent), cmp_silent);
 	r->summary.flagged = r->n_flagged;
+	/* by reason: keep the reasons that occur, in reasons.def order */
+	for (size_t i = 0; i < REASON__COUNT; i++) {
+		struct report_reason_count rc = r->summary.by_reason[i];
+
+		if (!rc.events && !rc.flagged)
+			continue;
+		rc.reason = (enum reason)i;
+		r->summary.by_reason[r->summary.n_by_reason++] = rc;
+	}
 	for (size_t i = 0; i < r->n_flagged; i++)
 		if (r->flagged[i].event < 0)
 			r->summary.unlogged++;

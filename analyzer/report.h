@@ -121,10 +121,11 @@ struct report_reason_count {
 
 struct report_summary {
 	uint64_t events, matched, agree, flagged, unlogged;
-	/* by cause: events and flagged packets (every packet counted, also beyond the caps
-	 * of the lists: flagged counts the listed ones) */
+	/* by cause: events, and flagged packets (all of them, also those beyond
+	 * REPORT_FLAGGED_MAX that are counted but not listed) */
 	uint64_t cause_events[CAUSE_MAX], cause_flagged[CAUSE_MAX];
-	/* by reason, in reasons.def order, only reasons that occur */
+	/* by reason: after report_finish(), by_reason[0..n_by_reason-1] holds the
+	 * reasons that occur (in events or flagged packets), in reasons.def order */
 	struct report_reason_count by_reason[REASON__COUNT];
 	size_t n_by_reason;
 };

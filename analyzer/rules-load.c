@@ -529,8 +529,9 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int
-load_dir(struct run_ctx *ctx, struct rules *r, const char *base, size_t dir)
+int
+rules_dir_files(struct run_ctx *ctx, const char *base, const char *sub, bool optional,
+		char ***out, size_t *out_n)
 {
 	char path[4096];
 	char **names = NULL;
@@ -539,13 +540,19 @@ load_dir(struct run_ctx *ctx, struct rules *r, const char *base, size_t dir)
 	DIR *d;
 	int rc = 0;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/patterns", base) >= sizeof(path))
+	*out = NULL;
+	*out_n = 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", base, sub) >= sizeof(path))
 		return ctx_err(ctx, ERR_RULES, "%s: path too long", base);
 	d = opendir(path);
-	if (!d)
+	if (!d) {
+		if (optional && errno == ENOENT)
+			return 0;
 		return ctx_err(ctx, ERR_RULES, "%s: cannot open: %s", path, strerror(errno));
+	}
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
+		char *file;
 
 		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".json") != 0)
 			continue;
@@ -560,27 +567,44 @@ load_dir(struct run_ctx *ctx, struct rules *r, const char *base, size_t dir)
 			names = nn;
 			alloc = na;
 		}
-		names[n] = xstrndup(de->d_name, l);
-		if (!names[n]) {
+		file = xcalloc(1, strlen(path) + l + 2);
+		if (!file) {
 			rc = ctx_err(ctx, ERR_NOMEM, "%s: out of memory", path);
 			goto out;
 		}
-		n++;
+		snprintf(file, strlen(path) + l + 2, "%s/%s", path, de->d_name);
+		names[n++] = file;
 	}
 	qsort(names, n, sizeof(*names), cmp_str);	/* deterministic: byte order */
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		char file[4096];
-
-		if ((size_t)snprintf(file, sizeof(file), "%s/%s", path, names[i]) >= sizeof(file))
-			rc = ctx_err(ctx, ERR_RULES, "%s/%s: path too long", path, names[i]);
-		else
-			rc = load_file(ctx, r, file, dir);
-	}
 out:
+	closedir(d);
+	if (rc < 0) {
+		rules_dir_files_free(names, n);
+		return rc;
+	}
+	*out = names;
+	*out_n = n;
+	return 0;
+}
+
+void
+rules_dir_files_free(char **names, size_t n)
+{
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	closedir(d);
+}
+
+static int
+load_dir(struct run_ctx *ctx, struct rules *r, const char *base, size_t dir)
+{
+	char **files;
+	size_t n;
+	int rc = rules_dir_files(ctx, base, "patterns", false, &files, &n);
+
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = load_file(ctx, r, files[i], dir);
+	rules_dir_files_free(files, n);
 	return rc;
 }
 

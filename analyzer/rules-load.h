@@ -80,6 +80,17 @@ int rules_match(const struct rules *r, int proto, char era, const char *msg, siz
 		enum reason *reason, struct reason_args *args, const char **rule_id,
 		int *pcre_err);
 
+/*
+ * The *.json files of @base/@sub (dot files skipped), as "base/sub/name"
+ * paths sorted in byte order, in *out (heap; rules_dir_files_free()).  A
+ * missing directory is an error unless @optional.  Returns 0 or a negative
+ * enum err recorded in @ctx (ERR_RULES, ERR_NOMEM).  Shared by the pattern
+ * and the diagnosis rule loaders.
+ */
+int rules_dir_files(struct run_ctx *ctx, const char *base, const char *sub, bool optional,
+		    char ***out, size_t *n);
+void rules_dir_files_free(char **names, size_t n);
+
 /* A read-only view of one loaded rule (for listings and tests). */
 struct rule_info {
 	const char *id, *path, *text;	/* text: the template, trailing blanks dropped */

@@ -10,4 +10,6 @@ dist_rulespatterns_DATA = \
 	%D%/patterns/udp.json \
 	%D%/patterns/udplite.json
 rulesdiagnosisdir = $(pkgdatadir)/rules/diagnosis
-dist_rulesdiagnosis_DATA =
+dist_rulesdiagnosis_DATA = \
+	%D%/diagnosis/causes.json \
+	%D%/diagnosis/remedies.json
