@@ -12,6 +12,15 @@
 #   sysctl.txt     the conntrack knobs of the firewall, `sysctl -a` style
 #   README         one line: what the sample shows
 #   KERNEL         uname -r of the machine that made it
+#   CAUSE          (samples named cause-CODE) the diagnosis code ctexplain
+#                  must name for this sample's packets; NOT_CAUSE (near-CODE):
+#                  the code it must not name (tests/cli/causes.sh)
+#
+# Scenario sidecars besides NAME.sysctl: NAME.replay holds extra replay.sh
+# arguments (e.g. --timing original for timeout scenarios); NAME.post holds
+# gen/edit arguments applied to the replayed capture to make the sample's
+# capture.pcap (what a capture point other than the firewall recorded, e.g.
+# partial checksums on the sending host: the kernel saw the wire frames).
 #
 # and writes samples/README.md (message -> samples table, generated from the
 # kernel.tsv files).  expected/report.json is not made here.  Needs root.
@@ -46,6 +55,7 @@ die() { echo "make-samples: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "make-samples: needs root (kernel lab)" >&2; exit 77; }
 [ -x "$logconv" ] || die "no $logconv (make tests/lab/logconv in the build dir)"
 [ -x "$CTLAB_REPLAY" ] || die "no $CTLAB_REPLAY (make tests/lab/ctlab-replay)"
+edit=$builddir/tests/lab/gen/edit
 
 tmp=$(mktemp -d /tmp/ctsamples.XXXXXX) || die "mktemp"
 probe_ns=
@@ -101,6 +111,36 @@ real-lossy	real-tcp4-lossy	short-precise	Real TCP transfer through a lossy, reor
 shifted-seq	edit-shift-seq	json	Real TCP flow whose client sequence numbers jump by 300000 mid-flow
 udplite-real	real-udplite4	syslog-stamp	Real UDP-Lite datagrams from the Linux stack (full and partial coverage): this kernel's conntrack logs every one as bad checksum
 udp-length-lie	edit-udp-len	dmesg-iso	Real UDP traffic with some length fields increased by 100 (truncated/malformed)
+cause-midstream_pickup	edit-small-pickup	dmesg	Real TCP exchange captured without its handshake, nf_conntrack_tcp_loose=0: the ACKs are silently INVALID, both FINs log invalid new
+near-midstream_pickup	edit-ka-expire	dmesg-T	Real TCP flow with its handshake whose entry expired while idle (keep-alive every 1 s > established timeout 1 s, loose=0): the FINs log invalid new, yet nothing was picked up without a handshake
+cause-wscale_mismatch	edit-small-wscale-s	dmesg-iso	Real TCP exchange whose SYN-ACK window-scale option was stripped on the way: the server's data looks out of window
+near-wscale_mismatch	edit-zwin-clamp700	syslog	Real TCP flow, window scaling offered by both sides, whose client sends beyond the receive window advertised to it (windows rewritten to 700): bytes more than expected without any scaling problem
+cause-asymmetric_route	edit-small-oneway	syslog-stamp	Real TCP exchange with the server's direction removed: every client packet after the SYN hits SYN_SENT
+near-asymmetric_route	edit-small-synack-lost	rfc3339	Real TCP exchange whose SYN-ACK alone was lost before the capture point: both directions pass the firewall, which stays in SYN_SENT
+cause-unseen_data_acked	edit-small-tail-drop	rfc5424	Real TCP exchange with the last client segment of two bursts lost before the capture point: the server acknowledges data the firewall never saw
+near-unseen_data_acked	edit-small-shift-ack	short	Real TCP exchange whose server ACK numbers are shifted by 300000 (a rewriting middlebox): ACK over upper bound for data nobody sent
+cause-stale_retransmission	edit-zwin-stale	short-iso	Real small-window TCP flow whose first data segment arrives again after 40 KB more were acknowledged (slow duplicate path): SEQ under lower bound
+near-stale_retransmission	edit-zwin-retrans	short-iso-precise	Real small-window TCP flow with a segment duplicated inside the window: accepted, nothing logged
+cause-after_close	edit-small-late-fin	short-precise	Real TCP exchange closed by FIN; the server's FIN arrives again 2.5 s later, after the TIME_WAIT entry (timeout 1 s) expired: invalid new
+near-after_close	edit-small-old-rst	short-monotonic	Real TCP exchange with a RST carrying the client's first sequence number in the middle of the transfer (not after any close): invalid rst
+cause-port_reuse	edit-reuse-norst	json	Real client reusing its source port for a new connection while the firewall still holds the old one as ESTABLISHED (its RST never passed): SYN ignored
+near-port_reuse	edit-reuse-synretrans	json-seq	Real client connection whose SYN is seen again after the SYN-ACK (the same ISN: a retransmission, not a new connection): SYN ignored in SYN_RECV
+cause-checksum_offload	edit-small-offload	export	Real TCP exchange captured on the client with checksum offload (its own packets carry the bare pseudo-header sum); the firewall saw correct checksums and logged nothing
+near-checksum_offload	edit-udp4-flip	dmesg	Real UDP request/response traffic with random bit flips in some datagrams: bad checksum, genuinely corrupt
+cause-checksum_corrupt	edit-small-flip	dmesg-T	Real TCP exchange with a random bit flipped in every 4th packet's payload: bad checksum (and the ACKs of the dropped data)
+near-checksum_corrupt	edit-udp4-offload	dmesg-iso	Real UDP traffic captured on the client with checksum offload (partial checksums on its own datagrams); the firewall logged nothing
+cause-keepalive_probe	edit-ka-expire-head	syslog	Real TCP keep-alive probes (every 1 s) outliving a 1 s established timeout with loose=0: each probe and answer is silently INVALID
+near-keepalive_probe	real-tcp4-keepalive	syslog-stamp	Real TCP keep-alive probes and their answers on a live entry: accepted, nothing logged
+cause-zero_window_probe	edit-zwin-expire-head	rfc3339	Real zero-window probes of a stalled receiver outliving the max_retrans timeout (1 s) with loose=0: the late probe and its answer are silently INVALID
+near-zero_window_probe	real-tcp4-zwin	rfc5424	Real zero-window stall (3.5 s) with Linux window probes on a live entry: accepted, nothing logged
+cause-window_overrun	edit-zwin-clamp	short	Real TCP flow whose client sends beyond the receive window advertised to it (windows rewritten to 1000): bytes more than expected
+near-window_overrun	edit-small-wscale-c	short-iso	Real TCP exchange whose client SYN lost its window-scale option: conntrack uses unscaled windows, so correct data looks beyond the window
+cause-fragmentation	frag4	short-iso-precise	IPv4 fragments: bad checksum and length lie across fragments, overlapping and incomplete datagrams (the same scenario as fragments-ipv4)
+near-fragmentation	edit-udp4-frag-badcsum	short-precise	Real UDP traffic fragmented at 512 bytes (reassembles fine) with broken checksums on unfragmented datagrams
+cause-flag_scan	tcp-scan	short-monotonic	Stealth port scan: NULL, FIN, XMAS and SYN+FIN probes over a port sweep (IPv4+IPv6) with the closed ports' RST-ACK answers (invalid new), and a plain SYN sweep
+near-flag_scan	edit-small-flags	json	Real TCP exchange with FIN+PSH+URG set on one data segment in the middle of the connection: invalid tcp flag combination, no scan
+cause-malformed_header	edit-small-trunc	json-seq	Real TCP exchange with a data offset of 4 (16-byte header) in every 9th packet: truncated packet
+near-malformed_header	edit-small-flip5	export	Real TCP exchange with a random payload bit flipped in every 5th packet: bad checksum, the headers are intact
 EOF
 }
 
@@ -131,6 +171,10 @@ while IFS=$'\t' read -r name sc fmt text; do
 	[ -r "$pcap" ] || die "$name: no $pcap"
 	args=()
 	[ -f "$scen/$sc.sysctl" ] && args+=(--sysctl-file "$scen/$sc.sysctl")
+	if [ -f "$scen/$sc.replay" ]; then
+		# shellcheck disable=SC2207
+		args+=($(sed 's/#.*//' "$scen/$sc.replay"))
+	fi
 	out=$tmp/$name
 	"$here/replay.sh" ${args[@]+"${args[@]}"} "$pcap" "$out" > "$tmp/$name.out" 2>&1
 	rc=$?
@@ -144,7 +188,14 @@ while IFS=$'\t' read -r name sc fmt text; do
 	rm -f "$d"/kern.log "$d"/kern.json "$d"/kern.json-seq "$d"/kern.export
 	"$logconv" "$fmt" "$offset" < "$out/kern.log" > "$d/$(fmt_file "$fmt")" ||
 		die "$name: logconv failed"
-	cp "$out/capture.pcap" "$d/capture.pcap" || die "$name: copy capture"
+	if [ -f "$scen/$sc.post" ]; then
+		[ -x "$edit" ] || die "no $edit (make tests/lab/gen/edit)"
+		# shellcheck disable=SC2046
+		"$edit" "$out/capture.pcap" "$d/capture.pcap" $(sed 's/#.*//' "$scen/$sc.post") ||
+			die "$name: post-edit of the capture failed"
+	else
+		cp "$out/capture.pcap" "$d/capture.pcap" || die "$name: copy capture"
+	fi
 	cp "$out/kernel.tsv" "$d/kernel.tsv" || die "$name: copy kernel.tsv"
 	# sysctl.txt: defaults, the lab's log_invalid=255, the sidecar's values
 	{
@@ -159,9 +210,20 @@ while IFS=$'\t' read -r name sc fmt text; do
 				echo "$line"
 			fi
 		done < "$tmp/defaults.txt"
+		# sidecar knobs that are not among the defaults (timeouts)
+		[ -f "$scen/$sc.sysctl" ] &&
+			sed -n 's/^[ \t]*\(net\.[^ \t=]*\)[ \t]*=[ \t]*\([^ \t]*\).*/\1 = \2/p' \
+				"$scen/$sc.sysctl" | while IFS= read -r line; do
+				grep -q "^${line%% =*} =" "$tmp/defaults.txt" || echo "$line"
+			done
 	} > "$d/sysctl.txt"
 	printf '%s\n' "$text" > "$d/README"
 	printf '%s\n' "$kernel" > "$d/KERNEL"
+	rm -f "$d/CAUSE" "$d/NOT_CAUSE"
+	case $name in
+	cause-*) printf '%s\n' "${name#cause-}" > "$d/CAUSE" ;;
+	near-*) printf '%s\n' "${name#near-}" > "$d/NOT_CAUSE" ;;
+	esac
 	echo "make-samples: $name: $(wc -l < "$d/kernel.tsv") kernel lines ($fmt)"
 	made=$((made + 1))
 done < <(list)

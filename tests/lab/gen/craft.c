@@ -398,6 +398,65 @@ scen_tcp_new(void)
 	scen_end();
 }
 
+/* A stealth port scan as scanners send it (one source port, a sweep of
+ * destination ports): NULL, FIN, XMAS (FIN+PSH+URG) and SYN+FIN probes,
+ * each answered by RST-ACK from a closed port (RFC 793) except on the
+ * "open" ports 22 and 443; a plain SYN sweep of the same ports for
+ * comparison (valid, silent, with their RST-ACK answers).  IPv4 + IPv6. */
+static void
+scen_scan(void)
+{
+	static const uint8_t probes[] = {
+		0, TF_FIN, TF_FIN | TF_PSH | TF_URG, TF_SYN | TF_FIN,
+	};
+	static const uint16_t ports[] = { 21, 22, 23, 25, 80, 110, 443, 8080 };
+	uint8_t l4[PKT_MAX];
+	size_t i, k, n;
+	int v6;
+
+	scen_begin("tcp-scan", NULL);
+	for (v6 = 0; v6 < 2; v6++) {
+		const struct addr *sc = v6 ? &x6 : &x4, *tg = v6 ? &s6 : &s4;
+		uint16_t sport = (uint16_t)(v6 ? 52111 : 41234);
+
+		for (i = 0; i < sizeof(probes); i++) {
+			for (k = 0; k < sizeof(ports) / sizeof(ports[0]); k++) {
+				uint32_t seq = 0x5c000000u + (uint32_t)(i * 0x10000 + k * 0x100);
+				int open = ports[k] == 22 || ports[k] == 443;
+
+				if (v6 && k >= 4)
+					break;
+				want("invalid tcp flag combination");
+				n = tcp_build(l4, sc, tg, sport, ports[k], seq, 0, probes[i],
+					      1024, NULL, 0, 0, CS_OK);
+				emit_ip(&W, sc, tg, P_TCP, 0, l4, n);
+				if (open)
+					continue;
+				/* the closed port answers; the probe made no entry */
+				want("invalid new");
+				n = tcp_build(l4, tg, sc, ports[k], sport, 0,
+					      seq + ((probes[i] & TF_SYN) ? 1u : 0u) +
+					      ((probes[i] & TF_FIN) ? 1u : 0u),
+					      TF_RST | TF_ACK, 0, NULL, 0, 0, CS_OK);
+				emit_ip(&W, tg, sc, P_TCP, 0, l4, n);
+			}
+		}
+		for (k = 0; k < sizeof(ports) / sizeof(ports[0]); k++) {
+			uint32_t seq = 0x6d000000u + (uint32_t)(k * 0x100);
+
+			if (v6 && k >= 4)
+				break;
+			n = tcp_build(l4, sc, tg, (uint16_t)(sport + 1), ports[k], seq, 0, TF_SYN,
+				      1024, opt_mss, sizeof(opt_mss), 0, CS_OK);
+			emit_ip(&W, sc, tg, P_TCP, 0, l4, n);
+			n = tcp_build(l4, tg, sc, ports[k], (uint16_t)(sport + 1), 0, seq + 1,
+				      TF_RST | TF_ACK, 0, NULL, 0, 0, CS_OK);
+			emit_ip(&W, tg, sc, P_TCP, 0, l4, n);
+		}
+	}
+	scen_end();
+}
+
 /* tcp_in_window(): every bound in ESTABLISHED, both directions, IPv4 + IPv6,
  * and the RST/FIN special cases. */
 static void
@@ -1343,6 +1402,7 @@ main(int argc, char **argv)
 
 	scen_tcp_malformed();
 	scen_tcp_new();
+	scen_scan();
 	scen_tcp_window();
 	scen_tcp_window_states();
 	scen_tcp_states();

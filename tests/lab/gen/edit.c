@@ -21,6 +21,25 @@
  *	udp-len N		UDP length field +100 in every Nth UDP packet
  *	fragment SIZE		split IP packets with more than SIZE payload bytes
  *				into fragments of SIZE bytes (SIZE multiple of 8)
+ *
+ * Record operations (N, FROM, AFTER: 1-based record numbers of IN):
+ *
+ *	drop-rec N		drop record N
+ *	head N			keep only the first N records (capture ends there)
+ *	copy-rec FROM AFTER [MS]	write a copy of record FROM again right after
+ *				record AFTER (> FROM), with AFTER's timestamp plus
+ *				MS milliseconds (a late duplicate: slow path,
+ *				stale retransmission)
+ *	move-rec FROM AFTER	same, and drop the original (reordering)
+ *	set-flags N HEX		set the TCP flags byte of record N to HEX
+ *	flip-bit N SEED		flip one (seeded) random bit of the L4 payload in
+ *				every Nth IP packet, checksum left as is (wire
+ *				corruption)
+ *	partial-csum c|s	L4 checksum of that side's packets replaced by the
+ *				bare pseudo-header sum, as a capture taken on the
+ *				sending host with checksum offload shows them
+ *	clamp-win c|s WIN	window field of that side's TCP packets (not SYNs)
+ *				lowered to at most WIN
  */
 #include "pkt.h"
 
@@ -234,9 +253,12 @@ main(int argc, char **argv)
 	static uint8_t f[PKT_MAX + 128];
 	struct addr client;
 	int side = -1, rc;
-	long long n_arg = 0, delta = 0, from = 0;
+	long long n_arg = 0, delta = 0, from = 0, delay_ms = 0;
 	unsigned long idx = 0, nth = 0;
 	uint32_t frag_id = 0x4000;
+	static uint8_t saved[PKT_MAX + 128];
+	size_t saved_len = 0;
+	uint64_t rnd = 0;
 
 	if (argc < 4)
 		usage();
@@ -250,7 +272,35 @@ main(int argc, char **argv)
 			if (argc != 7 || parse_num(argv[5], &delta) || parse_num(argv[6], &from))
 				usage();
 		}
-	} else if (!strcmp(op, "drop-nth") || !strcmp(op, "dup-nth") || !strcmp(op, "bad-csum") ||
+	} else if (!strcmp(op, "partial-csum") || !strcmp(op, "clamp-win")) {
+		if (argc < 5 || (strcmp(argv[4], "c") && strcmp(argv[4], "s")))
+			usage();
+		side = argv[4][0] == 's';
+		if (!strcmp(op, "clamp-win") &&
+		    (argc != 6 || parse_num(argv[5], &n_arg) || n_arg < 0 || n_arg > 65535))
+			usage();
+	} else if (!strcmp(op, "copy-rec") || !strcmp(op, "move-rec") ||
+		   !strcmp(op, "set-flags") || !strcmp(op, "flip-bit")) {
+		if (argc == 7 && !strcmp(op, "copy-rec")) {
+			if (parse_num(argv[6], &delay_ms) || delay_ms < 0)
+				usage();
+		} else if (argc != 6) {
+			usage();
+		}
+		if (parse_num(argv[4], &n_arg) || n_arg <= 0)
+			usage();
+		if (!strcmp(op, "set-flags")) {
+			char *end;
+
+			from = strtol(argv[5], &end, 16);
+			if (*end || from < 0 || from > 255)
+				usage();
+		} else if (parse_num(argv[5], &from) || from < 0 ||
+			   (strcmp(op, "flip-bit") && from <= n_arg)) {
+			usage();
+		}
+	} else if (!strcmp(op, "drop-rec") || !strcmp(op, "head") ||
+		   !strcmp(op, "drop-nth") || !strcmp(op, "dup-nth") || !strcmp(op, "bad-csum") ||
 		   !strcmp(op, "trunc-hdr") || !strcmp(op, "udp-len") || !strcmp(op, "fragment")) {
 		if (argc != 5 || parse_num(argv[4], &n_arg) || n_arg <= 0)
 			usage();
@@ -290,6 +340,30 @@ main(int argc, char **argv)
 			len = PKT_MAX;
 		memcpy(f, data, len);
 		idx++;
+		if (!strcmp(op, "drop-rec") && idx == (unsigned long)n_arg)
+			continue;
+		if (!strcmp(op, "head") && idx > (unsigned long)n_arg)
+			break;
+		if ((!strcmp(op, "copy-rec") || !strcmp(op, "move-rec")) &&
+		    idx == (unsigned long)n_arg) {
+			memcpy(saved, f, len);
+			saved_len = len;
+			if (op[0] == 'm')
+				continue;
+		}
+		if ((!strcmp(op, "copy-rec") || !strcmp(op, "move-rec")) &&
+		    idx == (unsigned long)from) {
+			write_rec(d, h, f, len);
+			if (saved_len) {
+				struct pcap_pkthdr lh = *h;
+				long long us = (long long)lh.ts.tv_usec + delay_ms * 1000;
+
+				lh.ts.tv_sec += (time_t)(us / 1000000);
+				lh.ts.tv_usec = (suseconds_t)(us % 1000000);
+				write_rec(d, &lh, saved, saved_len);
+			}
+			continue;
+		}
 		if (parse_view(f, len, &v) != 0) {
 			write_rec(d, h, f, len);
 			continue;
@@ -356,6 +430,46 @@ main(int argc, char **argv)
 		} else if (!strcmp(op, "udp-len")) {
 			if (v.proto == P_UDP && v.l4len >= 8 && ++nth % (unsigned long)n_arg == 0) {
 				put16(f + v.l4 + 4, (uint16_t)(get16(f + v.l4 + 4) + 100));
+				fix_l4(f, &v);
+			}
+		} else if (!strcmp(op, "set-flags")) {
+			if (idx == (unsigned long)n_arg && v.proto == P_TCP && v.l4len >= 20) {
+				f[v.l4 + 13] = (uint8_t)from;
+				fix_l4(f, &v);
+			}
+		} else if (!strcmp(op, "flip-bit")) {
+			if (++nth % (unsigned long)n_arg == 0) {
+				size_t hl = v.proto == P_TCP && v.l4len >= 20 ?
+					    (size_t)(f[v.l4 + 12] >> 4) * 4 : 8;
+				uint64_t r;
+
+				/* splitmix64 on (seed, packet) */
+				rnd += 0x9e3779b97f4a7c15ULL + (uint64_t)from;
+				r = rnd;
+				r = (r ^ (r >> 30)) * 0xbf58476d1ce4e5b9ULL;
+				r = (r ^ (r >> 27)) * 0x94d049bb133111ebULL;
+				r ^= r >> 31;
+				if (v.l4len > hl && v.l4 + v.l4len <= len) {
+					size_t bit = (size_t)(r % ((v.l4len - hl) * 8));
+
+					f[v.l4 + hl + bit / 8] ^= (uint8_t)(1u << (bit % 8));
+				}
+			}
+		} else if (!strcmp(op, "partial-csum")) {
+			if (from_s == side && (v.proto == P_TCP || v.proto == P_UDP) &&
+			    v.l4len >= (v.proto == P_TCP ? 20u : 8u)) {
+				/* CHECKSUM_PARTIAL: the stack stores the folded,
+				 * uncomplemented pseudo-header sum; the NIC would
+				 * finish it */
+				uint16_t ps = (uint16_t)~csum_fold(csum_pseudo(&v.src, &v.dst,
+						v.proto, (uint32_t)v.l4len));
+
+				put16(f + v.l4 + (v.proto == P_TCP ? 16 : 6), ps);
+			}
+		} else if (!strcmp(op, "clamp-win")) {
+			if (v.proto == P_TCP && v.l4len >= 20 && from_s == side &&
+			    !(f[v.l4 + 13] & TF_SYN) && get16(f + v.l4 + 14) > n_arg) {
+				put16(f + v.l4 + 14, (uint16_t)n_arg);
 				fix_l4(f, &v);
 			}
 		} else if (!strcmp(op, "fragment")) {

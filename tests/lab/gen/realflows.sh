@@ -111,6 +111,83 @@ elif mode == "tcp-client":
         while c.recv(65536):
             pass
         c.close()
+elif mode in ("tcpka-server", "tcpzw-server", "tcpreuse-server", "tcpsmall-server"):
+    # tcpzw: a small receive buffer and a reader that stalls for 3.5 s, so
+    # the window closes and the client sends zero-window probes
+    s = socket.socket(af, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if mode == "tcpzw-server":
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.bind((addr, port)); s.listen(2)
+    for n in range(2 if mode == "tcpreuse-server" else 1):
+        c, _ = s.accept()
+        if mode == "tcpzw-server":
+            time.sleep(3.5)
+        while True:
+            try:
+                b = c.recv(65536)
+            except ConnectionResetError:
+                break
+            if not b:
+                c.sendall(b"done")
+                break
+            if mode == "tcpsmall-server" and b[-1:] == b"C":
+                c.sendall(b"S" * 3000)   # answer the third burst
+        c.close()
+elif mode == "tcpka-client" or mode == "tcpzw-client":
+    # tcpka: keep-alive probes every second while the client idles 3.5 s
+    c = socket.socket(af, socket.SOCK_STREAM)
+    c.settimeout(30)
+    if mode == "tcpka-client":
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 9)
+    c.connect((addr, port))
+    if mode == "tcpka-client":
+        c.sendall(b"K" * 3000)
+        time.sleep(3.5)
+        c.sendall(b"L" * 1000)
+    else:
+        c.sendall(b"Z" * 40000)
+    c.shutdown(socket.SHUT_WR)
+    while c.recv(65536):
+        pass
+    c.close()
+elif mode == "tcpsmall-client":
+    # a short exchange: three 4000-byte bursts 20 ms apart, a 3000-byte
+    # answer, FIN close; the base of the small post-edited scenarios
+    c = socket.socket(af, socket.SOCK_STREAM)
+    c.settimeout(30)
+    c.connect((addr, port))
+    for n in range(3):
+        c.sendall(bytes([65 + n]) * 4000)
+        time.sleep(0.02)
+    time.sleep(0.05)
+    c.shutdown(socket.SHUT_WR)
+    while c.recv(65536):
+        pass
+    c.close()
+elif mode == "tcpreuse-client":
+    # the same source port twice: the first connection ends with a RST
+    # (SO_LINGER 0), the second opens right after and closes with FIN
+    for n in range(2):
+        c = socket.socket(af, socket.SOCK_STREAM)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        c.settimeout(30)
+        c.bind(("", 41000))
+        c.connect((addr, port))
+        c.sendall(bytes([77 + n]) * 5000)
+        time.sleep(0.2)
+        if n == 0:
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            c.close()
+            time.sleep(0.2)
+        else:
+            c.shutdown(socket.SHUT_WR)
+            while c.recv(65536):
+                pass
+            c.close()
 elif mode == "udp-server":
     s = socket.socket(af, socket.SOCK_DGRAM)
     s.bind((addr, port)); s.settimeout(3)
@@ -183,6 +260,10 @@ flow real-udp4-lossy     15 5 5 10 2 udp 4 -
 flow real-udp6           16 0 0 0 1 udp 6 -
 flow real-udplite4       17 0 0 0 1 udplite 4 -
 flow real-udplite6       18 0 0 0 1 udplite 6 -
+flow real-tcp4-keepalive 19 0 0 0 1 tcpka 4 fin
+flow real-tcp4-zwin      20 0 0 0 1 tcpzw 4 fin
+flow real-tcp4-reuse     21 0 0 0 1 tcpreuse 4 fin
+flow real-tcp4-small     22 0 0 0 1 tcpsmall 4 fin
 
 EDIT=${3:-}
 [ -n "$EDIT" ] && [ -z "${REALFLOWS_ONLY:-}" ] || exit 0
@@ -208,4 +289,49 @@ ed edit-udp-badcsum     "$OUT/real-udp6.pcap" bad-csum 5
 ed edit-frag            "$OUT/real-udp6.pcap" fragment 512
 "$EDIT" "$OUT/real-tcp4-clean.pcap" "$TMP/f.pcap" cut-handshake || die edit
 ed edit-pickup-frag     "$TMP/f.pcap" fragment 600
+
+# Cause scenarios (samples/cause-*, near-*).  Record numbers (1-based) refer
+# to the committed recordings real-tcp4-{small,zwin,keepalive,reuse}: check
+# them again after re-recording those flows.  Sidecars (.sysctl, .replay,
+# .post) are written by hand next to them; see scenarios/README.md.
+# ech NAME IN OP ARGS... -- OP ARGS...: two edits in a row
+ech()
+{
+	local name=$1 in=$2 a=() b=()
+	shift 2
+	while [ "$1" != -- ]; do a+=("$1"); shift; done
+	shift
+	b=("$@")
+	"$EDIT" "$in" "$TMP/c.pcap" "${a[@]}" || die "edit $name failed"
+	"$EDIT" "$TMP/c.pcap" "$OUT/$name.pcap" "${b[@]}" || die "edit $name failed"
+}
+SM=$OUT/real-tcp4-small.pcap ZW=$OUT/real-tcp4-zwin.pcap
+KA=$OUT/real-tcp4-keepalive.pcap RU=$OUT/real-tcp4-reuse.pcap
+ed edit-small-pickup     "$SM" cut-handshake
+ed edit-small-wscale-s   "$SM" strip-wscale s
+ed edit-small-wscale-c   "$SM" strip-wscale c
+ed edit-small-oneway     "$SM" drop-dir s
+ed edit-small-synack-lost "$SM" drop-rec 2          # the SYN-ACK
+ech edit-small-tail-drop "$SM" drop-rec 12 -- drop-rec 17   # last segment of bursts 2, 3
+ed edit-small-shift-ack  "$SM" shift-ack s 300000 20
+ed edit-small-late-fin   "$SM" copy-rec 35 37 2500  # server FIN again 2.5 s later
+ech edit-small-old-rst   "$SM" copy-rec 3 19 -- set-flags 20 04   # RST with the first seq
+ed edit-small-flip       "$SM" flip-bit 4 7
+ed edit-small-flip5      "$SM" flip-bit 5 3
+ed edit-small-flags      "$SM" set-flags 17 29      # FIN+PSH+URG on a data segment
+ed edit-small-trunc      "$SM" trunc-hdr 9
+cp "$SM" "$OUT/edit-small-offload.pcap"
+ed edit-zwin-clamp       "$ZW" clamp-win s 1000
+ed edit-zwin-clamp700    "$ZW" clamp-win s 700
+ed edit-zwin-stale       "$ZW" copy-rec 4 56        # first data segment after the last
+ed edit-zwin-retrans     "$ZW" copy-rec 50 51       # a segment again, inside the window
+ed edit-zwin-expire-head "$ZW" head 16              # up to the probe after the expiry
+cp "$KA" "$OUT/edit-ka-expire.pcap"
+ed edit-ka-expire-head   "$KA" head 15              # up to the third probe's answer
+ed edit-reuse-norst      "$RU" drop-rec 12          # the first connection's RST
+ed edit-reuse-synretrans "$RU" copy-rec 1 2         # the SYN again after the SYN-ACK
+ed edit-udp4-flip        "$OUT/real-udp4-lossy.pcap" flip-bit 4 9
+ed edit-udp6-flip        "$OUT/real-udp6.pcap" flip-bit 5 11
+cp "$OUT/real-udp4-lossy.pcap" "$OUT/edit-udp4-offload.pcap"
+ech edit-udp4-frag-badcsum "$OUT/real-udp4-lossy.pcap" fragment 512 -- bad-csum 5
 exit 0
