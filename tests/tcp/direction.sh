@@ -7,8 +7,8 @@
 # locally generated packet (LOCAL_OUT) is never checked, and captures of
 # such packets often show "bad" (offloaded) checksums.  ctexplain tells them
 # apart by the capture's direction information.  End to end (capture file
-# -> decoder -> engine -> JSON report), every packet below is a SYN of its own
-# flow with a wrong TCP checksum:
+# -> decoder -> engine -> JSON report), every packet below is an IPv6 SYN of its
+# own flow with a wrong TCP checksum:
 #   pcapng, EPB flags: inbound (1), outbound (2), no flags, flags 0
 #   Linux cooked v1: packet type 0 (to us), 4 (outgoing)
 #   Linux cooked v2: packet type 0, 4
@@ -38,25 +38,16 @@ import struct, sys
 
 out = sys.argv[1]
 
-def csum(b):
-    if len(b) % 2:
-        b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
 def syn(k):
-    """IPv4 TCP SYN 192.0.2.1:(41000+k) -> 198.51.100.1:80, checksum wrong"""
-    src, dst = bytes([192, 0, 2, 1]), bytes([198, 51, 100, 1])
+    """IPv6 TCP SYN 2001:db8::1.(41000+k) -> 2001:db8::2.80 with checksum
+    field 0: wrong for these bytes (no pseudo-header sum is 0 here; the
+    inbound cases below fail if it ever were right)"""
+    src = bytes.fromhex('20010db8000000000000000000000001')
+    dst = bytes.fromhex('20010db8000000000000000000000002')
     tcp = struct.pack('!HHIIBBHHH', 41000 + k, 80, 1000 + k, 0, 5 << 4, 0x02, 64240, 0, 0)
-    good = csum(src + dst + struct.pack('!BBH', 0, 6, len(tcp)) + tcp)
-    tcp = tcp[:16] + struct.pack('!H', good ^ 0x5a5a) + tcp[18:]
-    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp), k + 1, 0x4000, 64, 6, 0, src, dst)
-    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
-    return ip + tcp
+    return struct.pack('!IHBB16s16s', 6 << 28, len(tcp), 6, 64, src, dst) + tcp
 
-ETH = bytes.fromhex('020000000002' '020000000001' '0800')
+ETH = bytes.fromhex('020000000002' '020000000001' '86dd')
 TS = 1795000000
 
 def block(t, body):
@@ -83,10 +74,10 @@ def pcap(name, linktype, frames):
     open(out + '/' + name, 'wb').write(d)
 
 def sll(ptype):
-    return struct.pack('!HHH8sH', ptype, 1, 6, bytes.fromhex('0200000000010000'), 0x0800)
+    return struct.pack('!HHH8sH', ptype, 1, 6, bytes.fromhex('0200000000010000'), 0x86dd)
 
 def sll2(ptype):
-    return struct.pack('!HHIHBB8s', 0x0800, 0, 2, 1, ptype, 6, bytes.fromhex('0200000000010000'))
+    return struct.pack('!HHIHBB8s', 0x86dd, 0, 2, 1, ptype, 6, bytes.fromhex('0200000000010000'))
 
 pcap('sll.pcap', 113, [sll(0) + syn(10), sll(4) + syn(11)])
 pcap('sll2.pcap', 276, [sll2(0) + syn(20), sll2(4) + syn(21)])
