@@ -413,38 +413,42 @@ compare_list(struct expect_diffs *d, enum kind k, const struct side *ws, const s
 	return rc;
 }
 
-/* Objects of counts (summary.by_cause ...): every key of either side, a
- * missing key counting 0. */
+/*
+ * Objects of counts (summary.by_cause {"cause": {"events": 1, ...}}):
+ * every key of either side, compared down to the numbers, a missing key
+ * or number counting 0.  @w or @g may be NULL (absent on that side).
+ */
 static int
-compare_counts(struct expect_diffs *d, const char *name, const json_t *w, const json_t *g)
+compare_counts(struct expect_diffs *d, const char *name, const json_t *w, const json_t *g,
+	       const json_t *zero)
 {
-	json_t *zero = json_integer(0);
 	const char *key;
 	json_t *v;
 	char fn[256];
-	int rc = 0;
+	int rc;
 
-	if (!zero)
-		return ERR_NOMEM;
+	if (!json_is_object(w) && !json_is_object(g))
+		return field(d, "summary", name, w ? w : zero, g ? g : zero);
+	if (!json_is_object(w) || !json_is_object(g)) {
+		/* one side is an object of counts, the other is not there */
+		if ((w && !json_is_object(w)) || (g && !json_is_object(g)))
+			return field(d, "summary", name, w, g);
+	}
 	json_object_foreach((json_t *)w, key, v) {
-		const json_t *gv = json_object_get(g, key);
-
 		snprintf(fn, sizeof(fn), "%s.%s", name, key);
-		rc = field(d, "summary", fn, v, gv ? gv : zero);
+		rc = compare_counts(d, fn, v, json_object_get(g, key), zero);
 		if (rc)
-			goto out;
+			return rc;
 	}
 	json_object_foreach((json_t *)g, key, v) {
 		if (json_object_get(w, key))
 			continue;
 		snprintf(fn, sizeof(fn), "%s.%s", name, key);
-		rc = field(d, "summary", fn, zero, v);
+		rc = compare_counts(d, fn, NULL, v, zero);
 		if (rc)
-			goto out;
+			return rc;
 	}
-out:
-	json_decref(zero);
-	return rc;
+	return 0;
 }
 
 static int
@@ -455,17 +459,22 @@ compare_summary(struct expect_diffs *d, const json_t *want, const json_t *got)
 	json_t *v;
 	int rc = 0;
 
+	json_t *zero = json_integer(0);
+
+	if (!zero)
+		return ERR_NOMEM;
 	json_object_foreach((json_t *)ws, key, v) {
 		const json_t *gv = json_object_get(gs, key);
 
 		if (json_is_object(v) && json_is_object(gv))
-			rc = compare_counts(d, key, v, gv);
+			rc = compare_counts(d, key, v, gv, zero);
 		else
 			rc = field(d, "summary", key, v, gv);
 		if (rc)
-			return rc;
+			break;
 	}
-	return 0;
+	json_decref(zero);
+	return rc;
 }
 
 /* The settings that explain verdict changes: kernel profile and sysctls. */

@@ -43,7 +43,8 @@ noinst_LIBRARIES += %D%/libanalyzer.a
 	%D%/input.c %D%/input.h \
 	%D%/correlate.c %D%/correlate.h \
 	%D%/report.c %D%/report.h %D%/report-json.c %D%/report-text.c %D%/report-md.c \
-	%D%/report-text.h %D%/expect.c %D%/expect.h
+	%D%/report-text.h %D%/expect.c %D%/expect.h \
+	%D%/report-bundle.c %D%/report-bundle.h
 
 # --- diagnosis: flow history facts (engine side), rules/diagnosis
 %C%_libanalyzer_a_SOURCES += \

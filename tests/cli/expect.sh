@@ -34,7 +34,8 @@ ok $? "a changed verdict: exit 1, event, field, expected and got named"
 
 grep -qx 'ctexplain: expect: basic.pcap#2 udp.bad_checksum: flagged packet missing (expected invalid "bad checksum")' "$T/err" &&
 	grep -qx 'ctexplain: expect: summary: flagged_packets: expected 3, got 2' "$T/err" &&
-	grep -q "^ctexplain: 6 difference(s) from the expected report $T/want.json\$" "$T/err"
+	n=$(grep -c '^ctexplain: expect: ' "$T/err") && [ "$n" -ge 6 ] &&
+	grep -q "^ctexplain: $n difference(s) from the expected report $T/want.json\$" "$T/err"
 ok $? "a missing flagged packet named by capture#index and rule; counts; the total"
 
 # the other way round: a flagged packet the expected report does not have
