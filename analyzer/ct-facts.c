@@ -12,9 +12,11 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ct-proto.h"
+#include "flow.h"
 #include "util-csum.h"
 #include "util-seq.h"
 
@@ -59,8 +61,10 @@ ct_fh_add(struct ct_flow_hist *fh, const struct pkt *pkt, int dir)
 		sat_inc(&fh->csum_bad[dir]);
 	if (pkt->proto != PROTO_TCP || !pkt->has_l4)
 		return;
+	fh->last_flags[dir] = pkt->tcp_flags;
 	if (pkt->tcp_flags & TCPF_SYN) {
 		*bits |= CT_FH_SYN;
+		fh->isn[dir] = pkt->seq;
 		fh->syn_wscale[dir] = pkt->opts.has_wscale
 				      ? (int8_t)(pkt->opts.wscale > 14 ? 14 : pkt->opts.wscale)
 				      : -1;
@@ -118,9 +122,100 @@ csum_is_partial(const struct pkt *pkt)
 	return csum_fold(acc) == (uint16_t)(pkt->l4[off] << 8 | pkt->l4[off + 1]);
 }
 
+/* --- recently ended entries ---------------------------------------------- */
+
+struct ct_grave {
+	bool used;
+	uint8_t how;			/* CT_ENDED_* */
+	struct ct_tuple tuple[2];
+	int64_t died_ns;
+	struct ct_flow_hist fh;
+	struct ct_tcp_snapshot snap;	/* valid = false for a rejected or non-TCP entry */
+};
+
+struct ct_graveyard {
+	struct ct_grave g[CT_GRAVES];
+};
+
+/* Slot of a tuple, the same for both directions of a TCP/UDP flow. */
+static size_t
+grave_slot(const struct ct_tuple *t)
+{
+	struct ct_tuple r = *t;
+
+	r.src = t->dst;
+	r.dst = t->src;
+	r.sport = t->dport;
+	r.dport = t->sport;
+	if (memcmp(&r, t, sizeof(r)) < 0)
+		t = &r;
+	return (size_t)(flow_tuple_hash(t) % CT_GRAVES);
+}
+
+/* The record of @t's flow and the direction of @t in it, or NULL. */
+static struct ct_grave *
+grave_find(const struct ct_graveyard *gy, const struct ct_tuple *t, int *dir)
+{
+	struct ct_grave *g;
+
+	if (!gy)
+		return NULL;
+	g = (struct ct_grave *)&gy->g[grave_slot(t)];
+	if (!g->used)
+		return NULL;
+	if (flow_tuple_equal(&g->tuple[0], t)) {
+		*dir = 0;
+		return g;
+	}
+	if (flow_tuple_equal(&g->tuple[1], t)) {
+		*dir = 1;
+		return g;
+	}
+	return NULL;
+}
+
 void
-ct_facts_fill(struct ct_facts *f, const struct ct_conn *c, const struct pkt *pkt, int dir,
-	      const struct ct_result *res)
+ct_grave_bury(struct ct_graveyard **gy, const struct ct_conn *c, const struct pkt *pkt,
+	      int dir, int64_t now, int how)
+{
+	struct ct_grave *g;
+	int gdir;
+
+	if (!*gy) {
+		*gy = calloc(1, sizeof(**gy));
+		if (!*gy)
+			return;		/* evidence only: go on without it */
+	}
+	if (how == CT_ENDED_REJECTED && (g = grave_find(*gy, &c->tuple[0], &gdir)) != NULL) {
+		/* a packet of an ended flow, rejected: part of that history */
+		if (pkt)
+			ct_fh_add(&g->fh, pkt, gdir ^ (dir == 1));
+		return;
+	}
+	g = &(*gy)->g[grave_slot(&c->tuple[0])];
+	memset(g, 0, sizeof(*g));
+	g->used = true;
+	g->how = (uint8_t)how;
+	g->tuple[0] = c->tuple[0];
+	g->tuple[1] = c->tuple[1];
+	g->died_ns = now;
+	g->fh = c->fh;
+	if (c->confirmed && c->tcp.valid) {
+		g->snap = c->tcp;
+		g->snap.seen_reply = c->seen_reply;
+		g->snap.assured = c->assured;
+	}
+}
+
+void
+ct_graves_free(struct ct_graveyard *gy)
+{
+	free(gy);
+}
+
+void
+ct_facts_fill(struct ct_facts *f, const struct ct_graveyard *gy, const struct ct_conn *c,
+	      const struct pkt *pkt, int dir, const struct ct_result *res, int64_t now)
 {
 	memset(f, 0, sizeof(*f));
 	f->valid = true;
@@ -160,6 +255,21 @@ ct_facts_fill(struct ct_facts *f, const struct ct_conn *c, const struct pkt *pkt
 	if (res->before.valid) {
 		f->snap = res->before;
 		f->state_before = res->before.state;
+	}
+	if (!c->confirmed) {
+		int gdir;
+		const struct ct_grave *g = grave_find(gy, &c->tuple[0], &gdir);
+
+		if (g) {
+			f->ended = g->how;
+			f->ended_ago_ns = now - g->died_ns;
+			f->dir = (uint8_t)gdir;
+			f->fh = g->fh;
+			if (g->snap.valid) {
+				f->snap = g->snap;
+				f->state_before = g->snap.state;
+			}
+		}
 	}
 	/* the ring, oldest first (the packet itself is its newest entry) */
 	for (unsigned i = 0; i < c->n_hist && i < CT_HIST_LEN; i++) {

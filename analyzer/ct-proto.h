@@ -120,8 +120,24 @@ int ct_tcp_table_lookup(int dir, int index, int state);
  */
 void ct_fh_init(struct ct_flow_hist *fh);
 void ct_fh_add(struct ct_flow_hist *fh, const struct pkt *pkt, int dir);
-void ct_facts_fill(struct ct_facts *f, const struct ct_conn *c, const struct pkt *pkt, int dir,
-		   const struct ct_result *res);
+struct ct_graveyard;
+void ct_facts_fill(struct ct_facts *f, const struct ct_graveyard *gy, const struct ct_conn *c,
+		   const struct pkt *pkt, int dir, const struct ct_result *res, int64_t now);
+
+/*
+ * Entries that ended recently, remembered for the diagnosis (a packet that
+ * meets no entry: was there one that expired, was killed, or was rejected?).
+ * A fixed array of CT_GRAVES slots allocated on first use (*gy NULL until
+ * then), each overwritten by the next entry hashing to it.  ct_grave_bury()
+ * records @c (with its ct_flow_hist) as ended at @now with CT_ENDED_*
+ * @how; for CT_ENDED_REJECTED, when the tuple already has a record the
+ * packet is added to it instead (the history of the older entry is kept).
+ * ct_graves_free(NULL) is a no-op.
+ */
+#define CT_GRAVES 2048
+void ct_grave_bury(struct ct_graveyard **gy, const struct ct_conn *c, const struct pkt *pkt,
+		   int dir, int64_t now, int how);
+void ct_graves_free(struct ct_graveyard *gy);
 
 /* Seconds -> nanoseconds for timeouts from the policy. */
 static inline int64_t

@@ -32,6 +32,7 @@ struct ct_engine {
 	struct ct_engine_stats st;
 	uint64_t next_id;
 	int64_t now;
+	struct ct_graveyard *graves;	/* ended entries, for the diagnosis (ct-facts.c) */
 };
 
 static const char *const tcp_state_names[] = {
@@ -110,6 +111,7 @@ ct_engine_free(struct ct_engine *e)
 	if (!e)
 		return;
 	flow_table_free(e->ft);
+	ct_graves_free(e->graves);
 	free(e);
 }
 
@@ -172,6 +174,7 @@ expire_until(struct ct_engine *e, int64_t now)
 
 	while ((c = flow_table_pop_expired(e->ft, now)) != NULL) {
 		e->st.flows_expired++;
+		ct_grave_bury(&e->graves, c, NULL, 0, c->expires_ns, CT_ENDED_EXPIRED);
 		free(c);
 	}
 }
@@ -419,7 +422,9 @@ repeat:
 		if (rv == CT_INVALID) {
 			/* the unconfirmed entry dies with the packet */
 			hist_add(c, pkt, dir, res);
-			ct_facts_fill(&res->facts, c, pkt, dir, res);
+			ct_facts_fill(&res->facts, e->graves, c, pkt, dir, res, now);
+			ct_fh_add(&c->fh, pkt, dir);
+			ct_grave_bury(&e->graves, c, pkt, dir, now, CT_ENDED_REJECTED);
 			res->flow_id = 0;
 			free(c);
 			goto done;
@@ -438,13 +443,14 @@ repeat:
 	}
 	hist_add(c, pkt, dir, res);
 	if (res->n_msgs || res->verdict != CT_ACCEPT)
-		ct_facts_fill(&res->facts, c, pkt, dir, res);
+		ct_facts_fill(&res->facts, e->graves, c, pkt, dir, res, now);
 	ct_fh_add(&c->fh, pkt, dir);
 	if (pkt->proto == PROTO_TCP)
 		res->after.seen_reply = c->seen_reply;
 	if (c->expires_ns <= now) {
 		/* killed (e.g. an RST that is the only reply): gone at once */
 		flow_table_remove(e->ft, c);
+		ct_grave_bury(&e->graves, c, NULL, 0, now, CT_ENDED_KILLED);
 		e->st.flows_expired++;
 		free(c);
 	} else {
@@ -453,7 +459,7 @@ repeat:
 
 done:
 	if (!res->facts.valid && (res->n_msgs || res->verdict != CT_ACCEPT))
-		ct_facts_fill(&res->facts, NULL, pkt, res->dir, res);
+		ct_facts_fill(&res->facts, e->graves, NULL, pkt, res->dir, res, now);
 	if (res->tracked)
 		e->st.tracked++;
 	if (res->verdict == CT_INVALID)

@@ -101,9 +101,19 @@ struct ct_flow_hist {
 	uint32_t max_end[2];	/* highest seq + len (+SYN/FIN) sent (CT_FH_END) */
 	uint32_t max_ack[2];	/* highest ACK sent (CT_FH_ACK) */
 	uint32_t csum_bad[2];	/* packets with a bad checksum (saturating) */
+	uint32_t isn[2];	/* sequence number of the last SYN (CT_FH_SYN) */
 	uint16_t last_win[2];	/* raw window of the last packet */
 	int8_t syn_wscale[2];	/* -2 no SYN seen, -1 SYN without the option, else 0..14 */
 	uint8_t bits[2];	/* CT_FH_* */
+	uint8_t last_flags[2];	/* TCP flags of the last packet */
+};
+
+/* How the entry a packet's tuple had before ended (ct_facts.ended). */
+enum {
+	CT_ENDED_NONE = 0,	/* no record (never existed, or forgotten) */
+	CT_ENDED_EXPIRED,	/* timed out */
+	CT_ENDED_KILLED,	/* removed at once (an RST closing it) */
+	CT_ENDED_REJECTED,	/* never confirmed: its first packet was INVALID */
 };
 
 /*
@@ -126,7 +136,10 @@ struct ct_facts {
 	uint32_t notes;		/* enum pkt_note bits */
 	uint32_t seq, ack, end, len, l4_len, ip_len;
 	uint16_t win, udp_len;
-	struct ct_flow_hist fh;	/* the flow before the packet (zero when no entry) */
+	struct ct_flow_hist fh;	/* the flow before the packet (zero when no entry); when
+				 * the entry ended (ended != NONE) the ended entry's */
+	uint8_t ended;		/* CT_ENDED_*: no live entry, but one for this tuple ended */
+	int64_t ended_ago_ns;	/* how long before the packet it ended */
 	struct ct_tcp_snapshot snap;	/* TCP state before (valid = false when none) */
 	uint8_t n_hist;		/* timeline: hist[0..n_hist-1], oldest first, the packet last */
 	struct ct_hist hist[CT_HIST_LEN + 1];

@@ -103,6 +103,16 @@ enum ftype { FT_BOOL, FT_INT, FT_STR };
 	X(PKT_REASSEMBLED,  "pkt.reassembled",      FT_BOOL) \
 	X(PKT_PROBE,        "pkt.probe",            FT_BOOL) /* 0/1 byte at snd_una-1 or snd_nxt-1 */ \
 	X(FLOW_HAD_ENTRY,   "flow.had_entry",       FT_BOOL) \
+	X(FLOW_ENDED,       "flow.ended",           FT_BOOL) /* no entry, but one for the tuple ended */ \
+	X(FLOW_ENDED_HOW,   "flow.ended_how",       FT_STR)  /* expired | killed | rejected */ \
+	X(FLOW_ENDED_AGO,   "flow.ended_ago_ms",    FT_INT) \
+	X(SILENT,           "silent",               FT_STR)  /* INVALID without a log line: the engine's why */ \
+	X(PKT_PURE_ACK,     "pkt.pure_ack",         FT_BOOL) /* ACK only, no data */ \
+	X(PKT_ACKS_ALL,     "pkt.acks_all",         FT_BOOL) /* ack = everything the peer was seen to send */ \
+	X(PEER_LAST_FLAGS,  "peer.last_flag_pattern", FT_STR) /* pkt.flag_pattern of the peer's last packet */ \
+	X(SYN_SAME_ISN,     "syn.same_isn",         FT_BOOL) /* a SYN repeating the sender's last SYN's seq */ \
+	X(ACK_IN_PEER_WIN,  "ack.within_peer_window", FT_BOOL) /* ack <= what the peer was allowed to send */ \
+	X(SELF_WIN_ZERO,    "self.window_zero",     FT_BOOL) /* the sender's previous window was 0 */ \
 	X(FLOW_STATE,       "flow.state",           FT_STR)  /* TCP state before */ \
 	X(FLOW_HANDSHAKE,   "flow.handshake_seen",  FT_BOOL) /* SYN and SYN-ACK captured */ \
 	X(FLOW_SYN,         "flow.syn_seen",        FT_BOOL) \
@@ -363,11 +373,13 @@ eval_facts(const struct diag_input *in, struct facts *f)
 	const char *hp;
 
 	memset(f, 0, sizeof(*f));
-	set_s(f, F_REASON, reason_code(in->reason));
-	set_s(f, F_VERDICT, in->reason == REASON_UNRECOGNIZED ? "unknown"
+	if (!in->silent)
+		set_s(f, F_REASON, reason_code(in->reason));
+	set_s(f, F_VERDICT, in->silent ? "invalid" : in->reason == REASON_UNRECOGNIZED ? "unknown"
 			    : ct_verdict_name(in->verdict));
 	set_i(f, F_PROTO, in->proto);
 	set_s(f, F_CHECK, in->check);
+	set_s(f, F_SILENT, in->silent);
 	set_s(f, F_MATCH_WHY, in->match_why);
 	if (in->ev)
 		eval_log_facts(f, in->ev);
@@ -417,8 +429,14 @@ eval_facts(const struct diag_input *in, struct facts *f)
 		}
 	}
 
-	/* the flow before the packet */
+	/* the flow before the packet (or the ended entry of its tuple) */
 	set_b(f, F_FLOW_HAD_ENTRY, fc->had_entry);
+	set_b(f, F_FLOW_ENDED, !fc->had_entry && fc->ended != CT_ENDED_NONE);
+	if (!fc->had_entry && fc->ended != CT_ENDED_NONE) {
+		set_s(f, F_FLOW_ENDED_HOW, fc->ended == CT_ENDED_EXPIRED ? "expired"
+					   : fc->ended == CT_ENDED_KILLED ? "killed" : "rejected");
+		set_i(f, F_FLOW_ENDED_AGO, fc->ended_ago_ns / 1000000);
+	}
 	if (in->proto != PROTO_TCP)
 		goto counts;
 	set_s(f, F_FLOW_STATE, fc->snap.valid ? ct_tcp_state_name(fc->state_before) : "NONE");
@@ -438,6 +456,17 @@ eval_facts(const struct diag_input *in, struct facts *f)
 	set_b(f, F_WSCALE_ONE_SIDED, fh->syn_wscale[0] >= -1 && fh->syn_wscale[1] >= -1 &&
 				     ((fh->syn_wscale[0] < 0) != (fh->syn_wscale[1] < 0)));
 	set_b(f, F_SYN_ON_ENTRY, fc->had_entry && (fc->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN);
+	if ((fc->tcp_flags & TCPF_SYN) && (fh->bits[d] & CT_FH_SYN))
+		set_b(f, F_SYN_SAME_ISN, fc->seq == fh->isn[d]);
+	if (!hp)
+		set_b(f, F_PKT_PURE_ACK, (fc->tcp_flags & (TCPF_SYN | TCPF_FIN | TCPF_RST | TCPF_ACK)) ==
+					 TCPF_ACK && fc->len == 0);
+	if (!hp && (fc->tcp_flags & TCPF_ACK) && (fh->bits[o] & CT_FH_END))
+		set_b(f, F_PKT_ACKS_ALL, fc->ack == fh->max_end[o]);
+	if (fh->pkts[o])
+		set_s(f, F_PEER_LAST_FLAGS, flag_pattern(fh->last_flags[o]));
+	if (fh->pkts[d])
+		set_b(f, F_SELF_WIN_ZERO, fh->last_win[d] == 0);
 	if (fh->bits[d] & CT_FH_END)
 		set_i(f, F_SELF_MAX_END, fh->max_end[d]);
 	if (fh->bits[o] & CT_FH_END)
@@ -479,6 +508,8 @@ eval_facts(const struct diag_input *in, struct facts *f)
 		set_i(f, F_PEER_SCALE, peer->td_scale);
 		set_b(f, F_PEER_WIN_KNOWN,
 		      f->v[F_FLOW_HANDSHAKE].i && !((self->flags | peer->flags) & TF_BE_LIBERAL));
+		if (!hp && (fc->tcp_flags & TCPF_ACK))
+			set_b(f, F_ACK_IN_PEER_WIN, !seq_after(fc->ack, peer->td_maxend));
 		if (!hp && seq_after(fc->end, self->td_maxend))
 			set_i(f, F_SEQ_BEYOND_BY, (uint32_t)(fc->end - self->td_maxend));
 		/* a window probe: no SYN/FIN/RST, 0 or 1 byte, at snd_una - 1
@@ -496,7 +527,7 @@ eval_facts(const struct diag_input *in, struct facts *f)
 	set_b(f, F_BOUND_ACK_UNDER, in->failed & CT_BOUND_IV);
 counts:
 	set_i(f, F_FLOW_PKTS, (int64_t)fh->pkts[0] + fh->pkts[1]);
-	if (fc->had_entry) {
+	if (fc->had_entry || fc->ended != CT_ENDED_NONE) {
 		set_i(f, F_SELF_PKTS, fh->pkts[d]);
 		set_i(f, F_PEER_PKTS, fh->pkts[o]);
 		set_i(f, F_SELF_CSUM_BAD, fh->csum_bad[d]);

@@ -123,6 +123,7 @@ struct diag_input {
 	int64_t ts_sec;			/* and capture time */
 	uint32_t ts_nsec;
 	const char *match_why;		/* event without packet: why none matched, or NULL */
+	const char *silent;		/* INVALID without a log line: the engine's why, or NULL */
 };
 
 struct diag_rules;

@@ -526,7 +526,7 @@ read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_pol
 			rep->stats.packets_invalid++;
 			if (res.n_msgs == 0) {
 				rep->stats.packets_invalid_silent++;
-				rc = report_add_silent(rep, p, res.silent);
+				rc = report_add_silent_res(rep, p, res.silent, &res);
 				if (rc < 0) {
 					ctx_err(ctx, rc, "%s: out of memory", path);
 					goto out;

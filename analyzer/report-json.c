@@ -514,11 +514,13 @@ summary_obj(struct jb *b, const struct report *r)
 	for (unsigned i = 0; bc && i < CAUSE_MAX; i++) {
 		json_t *x;
 
-		if (!r->summary.cause_events[i] && !r->summary.cause_flagged[i])
+		if (!r->summary.cause_events[i] && !r->summary.cause_flagged[i] &&
+		    !r->summary.cause_silent[i])
 			continue;
 		x = json_object();
 		set(b, x, "events", juint(r->summary.cause_events[i]));
 		set(b, x, "flagged_packets", juint(r->summary.cause_flagged[i]));
+		set(b, x, "silent_packets", juint(r->summary.cause_silent[i]));
 		set(b, bc, cause_code((enum cause)i), x);
 	}
 	set(b, o, "by_cause", bc);
@@ -682,6 +684,7 @@ report_json_write(const struct report *r, FILE *out)
 		set(&b, o2, "proto", json_integer(e->proto));
 		set(&b, o2, "verdict", json_string("invalid"));
 		set(&b, o2, "why", jstr(e->why));
+		set(&b, o2, "cause", json_string(cause_code(e->cause)));
 		put_raw(&w, i ? ",\n    " : "[\n    ");
 		put_value(&w, &b, o2, 2);
 	}

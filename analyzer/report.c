@@ -175,8 +175,27 @@ report_add_flagged_res(struct report *r, const struct pkt *pkt, const struct ct_
 int
 report_add_silent(struct report *r, const struct pkt *pkt, const char *why)
 {
-	struct report_silent *e;
+	return report_add_silent_res(r, pkt, why, NULL);
+}
 
+int
+report_add_silent_res(struct report *r, const struct pkt *pkt, const char *why,
+		      const struct ct_result *res)
+{
+	struct report_silent *e;
+	struct diag_input in;
+	int cause;
+
+	memset(&in, 0, sizeof(in));
+	in.reason = REASON_UNRECOGNIZED;
+	in.verdict = CT_INVALID;
+	in.proto = pkt->proto;
+	in.facts = res && res->facts.valid ? &res->facts : NULL;
+	in.check = res && res->check[0] ? res->check : NULL;
+	in.failed = res ? res->failed : 0;
+	in.silent = why ? why : "no reason given by the engine";
+	cause = diag_run(r->drules, &in, NULL);
+	r->summary.cause_silent[cause]++;
 	if (r->n_silent >= REPORT_SILENT_MAX) {
 		r->stats.silent_dropped++;
 		return 1;
@@ -193,6 +212,7 @@ report_add_silent(struct report *r, const struct pkt *pkt, const char *why)
 	e->ts_nsec = pkt->ts_nsec;
 	e->proto = pkt->proto;
 	e->why = why ? why : "no reason given by the engine";
+	e->cause = (enum cause)cause;
 	return 0;
 }
 

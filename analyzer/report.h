@@ -72,6 +72,7 @@ struct report_silent {
 	uint32_t ts_nsec;
 	uint8_t proto;
 	const char *why;	/* static string from the engine */
+	enum cause cause;	/* diagnosis (report_add_silent_res; "unknown" otherwise) */
 };
 
 /* Silent INVALID packets listed at most. */
@@ -124,6 +125,7 @@ struct report_summary {
 	/* by cause: events, and flagged packets (all of them, also those beyond
 	 * REPORT_FLAGGED_MAX that are counted but not listed) */
 	uint64_t cause_events[CAUSE_MAX], cause_flagged[CAUSE_MAX];
+	uint64_t cause_silent[CAUSE_MAX];	/* silent INVALID packets (all, also beyond the cap) */
 	/* by reason: after report_finish(), by_reason[0..n_by_reason-1] holds the
 	 * reasons that occur (in events or flagged packets), in reasons.def order */
 	struct report_reason_count by_reason[REASON__COUNT];
@@ -194,6 +196,10 @@ int report_add_flagged_res(struct report *r, const struct pkt *pkt, const struct
  * Returns 0, 1 when the cap was reached (counted), or ERR_NOMEM.
  */
 int report_add_silent(struct report *r, const struct pkt *pkt, const char *why);
+
+/* The same, diagnosing the packet from the engine's result @res (may be NULL). */
+int report_add_silent_res(struct report *r, const struct pkt *pkt, const char *why,
+			  const struct ct_result *res);
 
 /*
  * Compute everything derived and sort: events[0..n-1] (ids 0..n-1 in order,
