@@ -17,7 +17,7 @@ printf 'net.netfilter.nf_conntrack_tcp_loose = 0\n' >"$B/a-sysctl.txt"
 head -c 64 /dev/urandom >"$B/expected/report.json"
 head -c 64 /dev/urandom >"$B/.hidden"
 head -c 64 /dev/urandom >"$B/.git/index"
-for f in README KERNEL meta.json bundle.json kernel.tsv notes.md; do
+for f in README KERNEL meta.json bundle.json kernel.tsv notes.md CAUSE NOT_CAUSE; do
 	printf 'not evidence\n' >"$B/$f"
 done
 
