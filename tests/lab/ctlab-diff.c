@@ -12,9 +12,13 @@
  * same base name).  With invalid.tsv (written by the replay next to
  * kernel.tsv; the indexes of the packets conntrack marked INVALID), a logged
  * packet's verdict must agree too: INVALID in the kernel <=> some entry of
- * the engine has verdict "invalid" (else "ignored": logged but accepted).  Each difference is printed with the packet (index, time,
- * a one-line decode), both answers, and the previous <= 8 packets of its
- * flow (same 5-tuple, either direction).  The last line is always
+ * the engine has verdict "invalid" (else "ignored": logged but accepted);
+ * and so must the packets neither side logs about: INVALID without a line in
+ * the kernel <=> listed in the report's silent_packets[] (skipped, with a
+ * note, when the report dropped silent entries).  Each difference is printed
+ * with the packet (index, time, a one-line decode), both answers, and the
+ * previous <= 8 packets of its flow (same 5-tuple, either direction).  The
+ * last line is always
  *
  *   kernel-diff: compared N packets in M flows, D differences (kernel V)
  *
@@ -242,6 +246,23 @@ in_set(const uint64_t *v, size_t n, uint64_t x)
 	return n > 0 && bsearch(&x, v, n, sizeof(*v), u64_cmp) != NULL;
 }
 
+/* Does the sorted @a hold an answer for record @x? */
+static bool
+has_index(const struct ans_vec *a, uint64_t x)
+{
+	size_t lo = 0, hi = a->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->v[mid].index < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < a->n && a->v[lo].index == x;
+}
+
 static const char *
 base_name(const char *p)
 {
@@ -250,9 +271,50 @@ base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-/* flagged_packets[] of the report whose path is @path (or same base name). */
+/* Does entry @e of the report belong to @path (exactly, or by base name)? */
+static bool
+path_ok(json_t *e, const char *path, bool exact)
+{
+	const char *p = json_string_value(json_object_get(e, "path"));
+
+	return p && (exact ? strcmp(p, path) == 0
+			   : strcmp(base_name(p), base_name(path)) == 0);
+}
+
+/*
+ * silent_packets[] of the report for @path into @sil (msg "invalid, no line:
+ * WHY"); *dropped = stats.silent_dropped (entries the report left out).
+ */
+static void
+load_silent(json_t *root, const char *path, bool exact, struct ans_vec *sil, uint64_t *dropped)
+{
+	json_t *sp = json_object_get(root, "silent_packets"), *e;
+	json_t *d = json_object_get(json_object_get(root, "stats"), "silent_dropped");
+	size_t i;
+
+	*dropped = json_is_integer(d) ? (uint64_t)json_integer_value(d) : 0;
+	if (!json_is_array(sp)) {
+		*dropped = 1;	/* an older report: nothing to compare with */
+		return;
+	}
+	json_array_foreach(sp, i, e) {
+		const char *why = json_string_value(json_object_get(e, "why"));
+		json_t *ji = json_object_get(e, "index");
+		char msg[512];
+
+		if (!path_ok(e, path, exact) || !json_is_integer(ji) || json_integer_value(ji) < 0)
+			continue;
+		snprintf(msg, sizeof(msg), "invalid, no line: %s", why ? why : "?");
+		ans_push(sil, (uint64_t)json_integer_value(ji), dupn(msg, strlen(msg)), NULL);
+		sil->v[sil->n - 1].invalid = 1;
+	}
+}
+
+/* flagged_packets[] (into @out) and silent_packets[] (into @sil) of the
+ * report whose path is @path (or same base name). */
 static int
-load_report(const char *rpath, const char *path, struct ans_vec *out, uint64_t *n_other)
+load_report(const char *rpath, const char *path, struct ans_vec *out, uint64_t *n_other,
+	    struct ans_vec *sil, uint64_t *sil_dropped)
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(rpath, 0, &jerr), *fp, *e;
@@ -285,8 +347,7 @@ load_report(const char *rpath, const char *path, struct ans_vec *out, uint64_t *
 		json_t *ji = json_object_get(e, "index");
 		char extra[256];
 
-		if (!p || !(exact ? strcmp(p, path) == 0
-				  : strcmp(base_name(p), base_name(path)) == 0)) {
+		if (!p || !path_ok(e, path, exact)) {
 			(*n_other)++;
 			continue;
 		}
@@ -301,6 +362,7 @@ load_report(const char *rpath, const char *path, struct ans_vec *out, uint64_t *
 			 dupn(extra, strlen(extra)));
 		out->v[out->n - 1].invalid = v && strcmp(v, "invalid") == 0;
 	}
+	load_silent(root, path, exact, sil, sil_dropped);
 	json_decref(root);
 	return 0;
 }
@@ -555,6 +617,32 @@ print_history(const struct rec_vec *rv, const struct rec *r)
 	}
 }
 
+/* Print difference number @nth (when <= @max_shown): the packet, a verdict
+ * line (when not empty), both answers and the flow's history. */
+static void
+show_diff(const struct rec_vec *recs, uint64_t idx, uint64_t nth, uint64_t max_shown,
+	  const char *vline, const struct ans *k, size_t kn, const struct ans *e, size_t en)
+{
+	const struct rec *r;
+	char line[512];
+
+	if (nth == max_shown + 1)
+		printf("(more differences not shown)\n");
+	if (nth > max_shown)
+		return;
+	r = find_rec(recs, idx);
+	if (r)
+		fmt_pkt(r, line, sizeof(line));
+	else
+		snprintf(line, sizeof(line), "#%" PRIu64 " (no such record in the capture)", idx);
+	printf("DIFF %s\n", line);
+	if (vline[0])
+		printf("  %s\n", vline);
+	print_answers("kernel", k, kn);
+	print_answers("engine", e, en);
+	print_history(recs, r);
+}
+
 static void
 usage(int status)
 {
@@ -568,13 +656,13 @@ usage(int status)
 int
 main(int argc, char **argv)
 {
-	struct ans_vec kern = { 0 }, eng = { 0 };
+	struct ans_vec kern = { 0 }, eng = { 0 }, sil = { 0 };
 	struct rec_vec recs = { 0 };
 	const char *pos[3], *kver = NULL, *rpath = NULL, *inv_path = NULL;
 	uint64_t *inv = NULL;
 	size_t n_inv = 0;
 	bool no_verdicts = false;
-	uint64_t vdiffs = 0;
+	uint64_t vdiffs = 0, sil_dropped = 0, n_silent_k = 0;
 	char sib[4096];
 	uint64_t n_ip = 0, n_other = 0, diffs = 0, max_shown = 50;
 	size_t ki = 0, ei = 0, flows;
@@ -628,11 +716,12 @@ main(int argc, char **argv)
 	if (no_verdicts)
 		inv_path = NULL;
 	if (load_tsv(pos[0], &kern) < 0 || load_capture(pos[1], &recs) < 0 ||
-	    load_report(pos[2], rpath, &eng, &n_other) < 0 ||
+	    load_report(pos[2], rpath, &eng, &n_other, &sil, &sil_dropped) < 0 ||
 	    (inv_path && load_invalid(inv_path, &inv, &n_inv) < 0)) {
 		free(inv);
 		ans_free(&kern);
 		ans_free(&eng);
+		ans_free(&sil);
 		free(recs.v);
 		return 3;
 	}
@@ -640,6 +729,8 @@ main(int argc, char **argv)
 		qsort(kern.v, kern.n, sizeof(*kern.v), ans_cmp);
 	if (eng.n > 0)
 		qsort(eng.v, eng.n, sizeof(*eng.v), ans_cmp);
+	if (sil.n > 0)
+		qsort(sil.v, sil.n, sizeof(*sil.v), ans_cmp);
 	if (n_inv > 0)
 		qsort(inv, n_inv, sizeof(*inv), u64_cmp);
 	flows = count_flows(&recs, &n_ip);
@@ -675,46 +766,78 @@ main(int argc, char **argv)
 			}
 		}
 		if (!same) {
-			diffs++;
-			if (diffs <= max_shown) {
-				const struct rec *r = find_rec(&recs, idx);
-				char line[512];
+			char vline[128];
 
-				if (r)
-					fmt_pkt(r, line, sizeof(line));
-				else
-					snprintf(line, sizeof(line), "#%" PRIu64 " (no such record "
-						 "in the capture)", idx);
-				printf("DIFF %s\n", line);
-				if (vmis)
-					printf("  verdict: kernel %s, engine %s\n",
-					       in_set(inv, n_inv, idx) ? "invalid" : "ignored (accepted)",
-					       in_set(inv, n_inv, idx) ? "ignored" : "invalid");
-				else if (inv_path)
-					printf("  kernel verdict: %s\n", in_set(inv, n_inv, idx) ?
-					       "invalid" : kn ? "ignored (accepted)" : "not logged");
-				print_answers("kernel", kern.v + ki, kn);
-				print_answers("engine", eng.v + ei, en);
-				print_history(&recs, r);
-			} else if (diffs == max_shown + 1) {
-				printf("(more differences not shown)\n");
-			}
+			if (vmis)
+				snprintf(vline, sizeof(vline), "verdict: kernel %s, engine %s",
+					 in_set(inv, n_inv, idx) ? "invalid" : "ignored (accepted)",
+					 in_set(inv, n_inv, idx) ? "ignored" : "invalid");
+			else if (inv_path)
+				snprintf(vline, sizeof(vline), "kernel verdict: %s",
+					 in_set(inv, n_inv, idx) ? "invalid" :
+					 kn ? "ignored (accepted)" : "not logged");
+			else
+				vline[0] = '\0';
+			show_diff(&recs, idx, ++diffs, max_shown, vline, kern.v + ki, kn,
+				  eng.v + ei, en);
 		}
 		ki += kn;
 		ei += en;
 	}
+	/*
+	 * Packets neither side logs about: INVALID in the kernel (invalid.tsv)
+	 * <=> in the report's silent_packets.  Indexes with lines on either side
+	 * were compared above.
+	 */
+	if (inv_path && sil_dropped == 0) {
+		size_t a = 0, b = 0;
+
+		while (a < n_inv || b < sil.n) {
+			uint64_t idx;
+			bool k_inv, e_inv;
+			size_t sn = 0;
+
+			if (a < n_inv && (b >= sil.n || inv[a] <= sil.v[b].index))
+				idx = inv[a];
+			else
+				idx = sil.v[b].index;
+			k_inv = a < n_inv && inv[a] == idx;
+			while (a < n_inv && inv[a] == idx)
+				a++;
+			while (b + sn < sil.n && sil.v[b + sn].index == idx)
+				sn++;
+			e_inv = sn > 0;
+			if (!has_index(&kern, idx) && !has_index(&eng, idx)) {
+				if (k_inv)
+					n_silent_k++;
+				if (k_inv != e_inv) {
+					vdiffs++;
+					show_diff(&recs, idx, ++diffs, max_shown, k_inv ?
+						  "verdict: kernel invalid without a line, engine "
+						  "accepted" : "verdict: kernel accepted, engine "
+						  "invalid without a line", NULL, 0, sil.v + b, sn);
+				}
+			}
+			b += sn;
+		}
+	}
 	if (n_other > 0)
 		fprintf(stderr, "ctlab-diff: note: %" PRIu64 " flagged packets of other inputs "
 			"ignored\n", n_other);
+	if (inv_path && sil_dropped > 0)
+		fprintf(stderr, "ctlab-diff: note: the report left out silent packets: "
+			"unlogged INVALID packets not compared\n");
 	if (inv_path)
-		fprintf(stderr, "ctlab-diff: verdicts compared (%zu INVALID packets in %s), %"
-			PRIu64 " verdict differences\n", n_inv, inv_path, vdiffs);
+		fprintf(stderr, "ctlab-diff: verdicts compared (%zu INVALID packets in %s, %"
+			PRIu64 " of them without a line), %" PRIu64 " verdict differences\n",
+			n_inv, inv_path, n_silent_k, vdiffs);
 	else
 		fprintf(stderr, "ctlab-diff: no invalid.tsv: verdicts not compared\n");
 	printf("kernel-diff: compared %" PRIu64 " packets in %zu flows, %" PRIu64
 	       " differences (kernel %s)\n", n_ip, flows, diffs, kver);
 	ans_free(&kern);
 	ans_free(&eng);
+	ans_free(&sil);
 	free(recs.v);
 	free(inv);
 	return diffs ? 1 : 0;
