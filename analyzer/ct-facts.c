@@ -126,6 +126,7 @@ csum_is_partial(const struct pkt *pkt)
 
 struct ct_grave {
 	bool used;
+	uint64_t id;			/* the ended entry's id */
 	uint8_t how;			/* CT_ENDED_* */
 	struct ct_tuple tuple[2];
 	int64_t died_ns;
@@ -195,6 +196,7 @@ ct_grave_bury(struct ct_graveyard **gy, const struct ct_conn *c, const struct pk
 	g = &(*gy)->g[grave_slot(&c->tuple[0])];
 	memset(g, 0, sizeof(*g));
 	g->used = true;
+	g->id = c->id;
 	g->how = (uint8_t)how;
 	g->tuple[0] = c->tuple[0];
 	g->tuple[1] = c->tuple[1];
@@ -205,6 +207,14 @@ ct_grave_bury(struct ct_graveyard **gy, const struct ct_conn *c, const struct pk
 		g->snap.seen_reply = c->seen_reply;
 		g->snap.assured = c->assured;
 	}
+}
+
+void
+ct_flow_end_of(const struct ct_conn *c, struct ct_flow_end *fe)
+{
+	fe->flow_id = c->id;
+	fe->pkts[0] = c->fh.pkts[0];
+	fe->pkts[1] = c->fh.pkts[1];
 }
 
 void
@@ -250,6 +260,7 @@ ct_facts_fill(struct ct_facts *f, const struct ct_graveyard *gy, const struct ct
 		return;
 	}
 	f->had_entry = c->confirmed;
+	f->flow_id = c->id;
 	f->dir = (uint8_t)(dir == 1);
 	f->fh = c->fh;
 	if (res->before.valid) {
@@ -262,6 +273,7 @@ ct_facts_fill(struct ct_facts *f, const struct ct_graveyard *gy, const struct ct
 
 		if (g) {
 			f->ended = g->how;
+			f->flow_id = g->id;
 			f->ended_ago_ns = now - g->died_ns;
 			f->dir = (uint8_t)gdir;
 			f->fh = g->fh;

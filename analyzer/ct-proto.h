@@ -52,6 +52,7 @@ struct ct_conn {
 	struct ct_conn *dprev, *dnext;	/* early-drop candidate list */
 	uint32_t heap_pos;		/* index in the expiry heap */
 	bool in_table, droppable;
+	bool diag_flagged;		/* a packet of it got facts: report its end */
 };
 
 /* Value ops->packet() returns to ask for the kernel's -NF_REPEAT (TCP reopen):
@@ -138,6 +139,9 @@ void ct_facts_fill(struct ct_facts *f, const struct ct_graveyard *gy, const stru
 void ct_grave_bury(struct ct_graveyard **gy, const struct ct_conn *c, const struct pkt *pkt,
 		   int dir, int64_t now, int how);
 void ct_graves_free(struct ct_graveyard *gy);
+
+/* The ct_flow_end of @c. */
+void ct_flow_end_of(const struct ct_conn *c, struct ct_flow_end *fe);
 
 /* Seconds -> nanoseconds for timeouts from the policy. */
 static inline int64_t

@@ -33,7 +33,29 @@ struct ct_engine {
 	uint64_t next_id;
 	int64_t now;
 	struct ct_graveyard *graves;	/* ended entries, for the diagnosis (ct-facts.c) */
+	void (*flow_end)(void *arg, const struct ct_flow_end *fe);
+	void *flow_end_arg;
 };
+
+/* An entry leaves the table: tell the diagnosis what it saw (ct_engine_set_flow_end). */
+static void
+conn_ended(struct ct_engine *e, const struct ct_conn *c)
+{
+	struct ct_flow_end fe;
+
+	if (!e->flow_end || !c->diag_flagged)
+		return;
+	ct_flow_end_of(c, &fe);
+	e->flow_end(e->flow_end_arg, &fe);
+}
+
+void
+ct_engine_set_flow_end(struct ct_engine *e, void (*fn)(void *arg, const struct ct_flow_end *fe),
+		       void *arg)
+{
+	e->flow_end = fn;
+	e->flow_end_arg = arg;
+}
 
 static const char *const tcp_state_names[] = {
 	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
@@ -108,8 +130,14 @@ ct_engine_new(const struct ct_policy *pol)
 void
 ct_engine_free(struct ct_engine *e)
 {
+	struct ct_conn *c;
+
 	if (!e)
 		return;
+	while (e->flow_end && (c = flow_table_pop_expired(e->ft, INT64_MAX)) != NULL) {
+		conn_ended(e, c);
+		free(c);
+	}
 	flow_table_free(e->ft);
 	ct_graves_free(e->graves);
 	free(e);
@@ -175,6 +203,7 @@ expire_until(struct ct_engine *e, int64_t now)
 	while ((c = flow_table_pop_expired(e->ft, now)) != NULL) {
 		e->st.flows_expired++;
 		ct_grave_bury(&e->graves, c, NULL, 0, c->expires_ns, CT_ENDED_EXPIRED);
+		conn_ended(e, c);
 		free(c);
 	}
 }
@@ -304,6 +333,7 @@ new_conn(struct ct_engine *e, const struct ct_tuple *t, int64_t now, struct ct_r
 
 		if (victim) {
 			flow_table_remove(e->ft, victim);
+			conn_ended(e, victim);
 			free(victim);
 			e->st.early_drops++;
 		} else {
@@ -403,6 +433,7 @@ repeat:
 		if (c->confirmed) {
 			flow_table_remove(e->ft, c);
 			e->st.flows_expired++;
+			conn_ended(e, c);
 		}
 		free(c);
 		res->n_msgs = 0;
@@ -442,8 +473,10 @@ repeat:
 		c->seen_reply = true;
 	}
 	hist_add(c, pkt, dir, res);
-	if (res->n_msgs || res->verdict != CT_ACCEPT)
+	if (res->n_msgs || res->verdict != CT_ACCEPT) {
 		ct_facts_fill(&res->facts, e->graves, c, pkt, dir, res, now);
+		c->diag_flagged = true;
+	}
 	ct_fh_add(&c->fh, pkt, dir);
 	if (pkt->proto == PROTO_TCP)
 		res->after.seen_reply = c->seen_reply;
@@ -451,6 +484,7 @@ repeat:
 		/* killed (e.g. an RST that is the only reply): gone at once */
 		flow_table_remove(e->ft, c);
 		ct_grave_bury(&e->graves, c, NULL, 0, now, CT_ENDED_KILLED);
+		conn_ended(e, c);
 		e->st.flows_expired++;
 		free(c);
 	} else {

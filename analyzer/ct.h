@@ -122,6 +122,8 @@ enum {
  */
 struct ct_facts {
 	bool valid;
+	uint64_t flow_id;	/* the entry the packet belongs to (or tried to create, or
+				 * the ended entry of its tuple), 0 none */
 	bool had_entry;		/* an entry existed before the packet */
 	bool reassembled;	/* set by the caller: the datagram was reassembled (defrag.h) */
 	bool csum_partial;	/* bad checksum whose field equals the pseudo-header sum
@@ -195,6 +197,20 @@ struct ct_engine *ct_engine_new(const struct ct_policy *pol);
 int ct_engine_packet(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res);
 
 void ct_engine_stats(const struct ct_engine *e, struct ct_engine_stats *st);
+
+/* What an entry that had a flagged packet saw in all (for the diagnosis). */
+struct ct_flow_end {
+	uint64_t flow_id;
+	uint32_t pkts[2];	/* packets per direction over the entry's life (saturating) */
+};
+
+/*
+ * Call @fn(@arg, ...) whenever an entry that had at least one packet with
+ * facts (ct_result.facts.valid) leaves the table: expired, killed, replaced,
+ * dropped, or still live when the engine is freed.  @fn may be NULL.
+ */
+void ct_engine_set_flow_end(struct ct_engine *e,
+			    void (*fn)(void *arg, const struct ct_flow_end *fe), void *arg);
 
 /* Bytes the engine's table currently holds (entries, hash, heap). */
 size_t ct_engine_mem(const struct ct_engine *e);

@@ -113,6 +113,11 @@ enum ftype { FT_BOOL, FT_INT, FT_STR };
 	X(SYN_SAME_ISN,     "syn.same_isn",         FT_BOOL) /* a SYN repeating the sender's last SYN's seq */ \
 	X(ACK_IN_PEER_WIN,  "ack.within_peer_window", FT_BOOL) /* ack <= what the peer was allowed to send */ \
 	X(SELF_WIN_ZERO,    "self.window_zero",     FT_BOOL) /* the sender's previous window was 0 */ \
+	X(SELF_PKTS_TOTAL,  "self.pkts_total",      FT_INT)  /* over the flow's whole life */ \
+	X(PEER_PKTS_TOTAL,  "peer.pkts_total",      FT_INT) \
+	X(PEER_NEVER_SEEN,  "peer.never_seen",      FT_BOOL) /* no packet of the other side, ever (or so far) */ \
+	X(PEER_REJECTED,    "peer.rejected_cause",  FT_STR)  /* cause of the other side's last INVALID packet */ \
+	X(ACK_COVERS_REJ,   "ack.covers_rejected",  FT_BOOL) /* ack beyond what conntrack accepted, within what was captured */ \
 	X(FLOW_STATE,       "flow.state",           FT_STR)  /* TCP state before */ \
 	X(FLOW_HANDSHAKE,   "flow.handshake_seen",  FT_BOOL) /* SYN and SYN-ACK captured */ \
 	X(FLOW_SYN,         "flow.syn_seen",        FT_BOOL) \
@@ -526,6 +531,18 @@ eval_facts(const struct diag_input *in, struct facts *f)
 	set_b(f, F_BOUND_ACK_OVER, in->failed & CT_BOUND_III);
 	set_b(f, F_BOUND_ACK_UNDER, in->failed & CT_BOUND_IV);
 counts:
+	if (in->final_pkts) {
+		set_i(f, F_SELF_PKTS_TOTAL, in->final_pkts[d]);
+		set_i(f, F_PEER_PKTS_TOTAL, in->final_pkts[o]);
+	}
+	if (fc->had_entry)
+		set_b(f, F_PEER_NEVER_SEEN, in->final_pkts ? in->final_pkts[o] == 0 : fh->pkts[o] == 0);
+	if (in->peer_rejected >= 0 && in->peer_rejected < CAUSE_MAX)
+		set_s(f, F_PEER_REJECTED, cause_code((enum cause)in->peer_rejected));
+	if (in->proto == PROTO_TCP && !hp && fc->snap.valid && (fc->tcp_flags & TCPF_ACK) &&
+	    (fh->bits[o] & CT_FH_END))
+		set_b(f, F_ACK_COVERS_REJ, seq_after(fc->ack, fc->snap.seen[o].td_end) &&
+					   !seq_after(fc->ack, fh->max_end[o]));
 	set_i(f, F_FLOW_PKTS, (int64_t)fh->pkts[0] + fh->pkts[1]);
 	if (fc->had_entry || fc->ended != CT_ENDED_NONE) {
 		set_i(f, F_SELF_PKTS, fh->pkts[d]);
@@ -888,6 +905,7 @@ struct drule {
 	char *id;
 	char *path;
 	enum cause cause;
+	int cause_from;			/* fact whose value is the cause, -1 none */
 	const char *confidence;		/* static */
 	struct pred *when;
 	size_t n_when;
@@ -1066,17 +1084,26 @@ static int
 parse_drule(json_t *o, struct drule *ru, char *err, size_t esz)
 {
 	json_t *when = NULL, *evidence = NULL, *cons = NULL, *rems = NULL;
-	const char *id, *cause, *conf, *sentence, *note = NULL;
+	const char *id, *cause, *conf, *sentence, *note = NULL, *cause_from = NULL;
 	json_error_t jerr;
 
-	if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s, s:s, s:o, s:s, s:s, s?o, s:o, s?o, s?s}",
-			   "id", &id, "cause", &cause, "when", &when, "confidence", &conf,
-			   "sentence", &sentence, "evidence", &evidence, "consequence", &cons,
-			   "remedies", &rems, "note", &note) < 0) {
+	ru->cause_from = -1;
+	if (json_unpack_ex(o, &jerr, JSON_STRICT,
+			   "{s:s, s:s, s?s, s:o, s:s, s:s, s?o, s:o, s?o, s?s}",
+			   "id", &id, "cause", &cause, "cause_from", &cause_from, "when", &when,
+			   "confidence", &conf, "sentence", &sentence, "evidence", &evidence,
+			   "consequence", &cons, "remedies", &rems, "note", &note) < 0) {
 		snprintf(err, esz, "%s", jerr.text);
 		return -1;
 	}
 	(void)note;
+	if (cause_from) {
+		ru->cause_from = fact_lookup(cause_from, strlen(cause_from));
+		if (ru->cause_from < 0 || fact_info[ru->cause_from].type != FT_STR) {
+			snprintf(err, esz, "cause_from: '%s' is not a text fact", cause_from);
+			return -1;
+		}
+	}
 	ru->id = dupstr(id);
 	if (!ru->id) {
 		snprintf(err, esz, "out of memory");
@@ -1515,6 +1542,18 @@ add_evidence(struct diagnosis *d, const struct evid *ev, size_t n, const struct 
 	return 0;
 }
 
+/* The rule's cause, or the cause a fact names ("cause_from"). */
+static enum cause
+rule_cause(const struct drule *ru, const struct facts *f)
+{
+	enum cause c;
+
+	if (ru->cause_from >= 0 && f->v[ru->cause_from].known &&
+	    cause_from_code(f->v[ru->cause_from].s, &c) == 0)
+		return c;
+	return ru->cause;
+}
+
 int
 diag_run(const struct diag_rules *r, const struct diag_input *in, struct diagnosis **out)
 {
@@ -1528,12 +1567,12 @@ diag_run(const struct diag_rules *r, const struct diag_input *in, struct diagnos
 		if (all_hold(r->v[i].when, r->v[i].n_when, &f))
 			ru = &r->v[i];
 	if (!out)
-		return ru ? (int)ru->cause : CAUSE_UNKNOWN;
+		return ru ? (int)rule_cause(ru, &f) : CAUSE_UNKNOWN;
 	*out = NULL;
 	d = xcalloc(1, sizeof(*d));
 	if (!d)
 		return -1;
-	d->cause = ru ? ru->cause : CAUSE_UNKNOWN;
+	d->cause = ru ? rule_cause(ru, &f) : CAUSE_UNKNOWN;
 	d->rule = ru ? ru->id : "none";
 	d->confidence = ru ? ru->confidence : "low";
 	if (ru) {

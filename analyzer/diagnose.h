@@ -124,6 +124,10 @@ struct diag_input {
 	uint32_t ts_nsec;
 	const char *match_why;		/* event without packet: why none matched, or NULL */
 	const char *silent;		/* INVALID without a log line: the engine's why, or NULL */
+	const uint32_t *final_pkts;	/* packets per direction over the flow's whole life
+					 * ([0] original, [1] reply), or NULL when not known */
+	int peer_rejected;		/* cause of the last INVALID packet the other side sent
+					 * in this flow (enum cause), -1 none/not known */
 };
 
 struct diag_rules;

@@ -450,6 +450,21 @@ read_log(struct run_ctx *ctx, const struct rules *rules, const struct input_file
 	return rc < 0 ? rc : 0;
 }
 
+/* ct_engine_set_flow_end() callback: what a flow with flagged packets saw in
+ * all, for the diagnosis (an allocation failure only loses that evidence). */
+struct flow_end_arg {
+	struct report *rep;
+	uint32_t file_id;
+};
+
+static void
+flow_end_cb(void *arg, const struct ct_flow_end *fe)
+{
+	const struct flow_end_arg *a = arg;
+
+	(void)report_flow_end(a->rep, a->file_id, fe);
+}
+
 /* One capture = one observation point: its own defrag and engine. */
 static int
 read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_policy *pol,
@@ -459,6 +474,7 @@ read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_pol
 	struct pcapsrc *src = NULL;
 	struct defrag *df = NULL;
 	struct ct_engine *eng = NULL;
+	struct flow_end_arg fea = { rep, file_id };
 	struct pcap_rec rec;
 	bool current = strcmp(pol->profile, CT_PROFILE_CURRENT) == 0;
 	bool ts_noted = false;
@@ -474,6 +490,7 @@ read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_pol
 		rc = ctx_err(ctx, ERR_NOMEM, "%s: out of memory", path);
 		goto out;
 	}
+	ct_engine_set_flow_end(eng, flow_end_cb, &fea);
 	while ((rc = pcapsrc_next(src, &rec)) > 0) {
 		struct pkt pkt;
 		const struct pkt *p = &pkt;

@@ -34,7 +34,10 @@ report_release(struct report *r)
 	for (size_t i = 0; i < r->n_flagged; i++) {
 		free(r->flagged[i].message);
 		diag_free(r->flagged[i].diag);
+		free(r->flagged[i].facts);
+		free(r->flagged[i].check);
 	}
+	free(r->flow_ends);
 	free(r->flagged);
 	free(r->silent);
 	memset(r, 0, sizeof(*r));
@@ -121,6 +124,7 @@ report_add_flagged_res(struct report *r, const struct pkt *pkt, const struct ct_
 	in.reason = msg->reason;
 	in.verdict = verdict;
 	in.proto = pkt->proto;
+	in.peer_rejected = -1;
 	in.facts = res && res->facts.valid ? &res->facts : NULL;
 	in.check = res && res->check[0] ? res->check : NULL;
 	in.failed = res ? res->failed : 0;
@@ -154,21 +158,49 @@ report_add_flagged_res(struct report *r, const struct pkt *pkt, const struct ct_
 		if (!f->message)
 			return ERR_NOMEM;
 	}
-	in.path = f->path;
+	r->summary.by_reason[msg->reason].flagged++;
 	if (r->n_flagged < REPORT_DIAG_MAX) {
-		cause = diag_run(r->drules, &in, &f->diag);
-		if (cause < 0) {
-			free(f->message);
-			return ERR_NOMEM;
+		/* diagnosed in report_finish(), when the flow's end is known */
+		f->pending = true;
+		f->failed = in.failed;
+		if (in.facts) {
+			f->facts = xcalloc(1, sizeof(*f->facts));
+			if (!f->facts)
+				goto oom;
+			*f->facts = *in.facts;
 		}
+		if (in.check && !(f->check = xstrndup(in.check, strlen(in.check))))
+			goto oom;
 	} else {
+		/* beyond the cap: the cause from what is known now */
+		in.path = f->path;
 		r->stats.diag_dropped++;
 		cause = diag_run(r->drules, &in, NULL);
+		f->cause = (enum cause)cause;
+		r->summary.cause_flagged[cause]++;
 	}
-	f->cause = (enum cause)cause;
-	r->summary.cause_flagged[cause]++;
-	r->summary.by_reason[msg->reason].flagged++;
 	r->n_flagged++;
+	return 0;
+oom:
+	free(f->message);
+	free(f->facts);
+	free(f->check);
+	return ERR_NOMEM;
+}
+
+int
+report_flow_end(struct report *r, uint32_t file_id, const struct ct_flow_end *fe)
+{
+	struct report_flow_end *e;
+
+	if (grow((void **)&r->flow_ends, &r->alloc_flow_ends, r->n_flow_ends,
+		 sizeof(*r->flow_ends)) < 0)
+		return ERR_NOMEM;
+	e = &r->flow_ends[r->n_flow_ends++];
+	e->file_id = file_id;
+	e->flow_id = fe->flow_id;
+	e->pkts[0] = fe->pkts[0];
+	e->pkts[1] = fe->pkts[1];
 	return 0;
 }
 
@@ -394,6 +426,113 @@ find_flagged(struct report *r, uint32_t file_id, uint64_t index, enum reason rea
 	return NULL;
 }
 
+static int
+cmp_flow_end(const void *a, const void *b)
+{
+	const struct report_flow_end *x = a, *y = b;
+
+	if (x->file_id != y->file_id)
+		return x->file_id < y->file_id ? -1 : 1;
+	return (x->flow_id > y->flow_id) - (x->flow_id < y->flow_id);
+}
+
+/* Packets per direction over the life of flow @flow_id of capture @file_id, or NULL
+ * (flow_ends sorted by report_finish()). */
+static const uint32_t *
+flow_end_pkts(const struct report *r, uint32_t file_id, uint64_t flow_id)
+{
+	struct report_flow_end key = { .file_id = file_id, .flow_id = flow_id };
+	const struct report_flow_end *e;
+
+	if (!flow_id || !r->n_flow_ends)
+		return NULL;
+	e = bsearch(&key, r->flow_ends, r->n_flow_ends, sizeof(*r->flow_ends), cmp_flow_end);
+	return e ? e->pkts : NULL;
+}
+
+/*
+ * Cause of the last INVALID packet per (capture, flow, direction), for a
+ * packet that acknowledges data conntrack rejected: a direct-mapped table,
+ * an older flow hashing to the same slot is forgotten (evidence only).
+ */
+#define REPORT_CHAIN_SLOTS 4096u
+
+struct chain_slot {
+	bool used;
+	uint32_t file_id;
+	uint64_t flow_id;
+	int8_t cause[2];	/* enum cause, -1 none */
+};
+
+static struct chain_slot *
+chain_slot(struct chain_slot *t, uint32_t file_id, uint64_t flow_id)
+{
+	return &t[(flow_id * 0x9e3779b97f4a7c15ULL + file_id) % REPORT_CHAIN_SLOTS];
+}
+
+/* Diagnose the flagged packets kept for it, in capture order. */
+static int
+diagnose_flagged(struct report *r)
+{
+	struct chain_slot *chain = xcalloc(REPORT_CHAIN_SLOTS, sizeof(*chain));
+
+	if (!chain)
+		return ERR_NOMEM;
+	if (r->n_flow_ends)
+		qsort(r->flow_ends, r->n_flow_ends, sizeof(*r->flow_ends), cmp_flow_end);
+	for (size_t i = 0; i < r->n_flagged; i++) {
+		struct report_flagged *f = &r->flagged[i];
+		const struct ct_facts *fc = f->facts;
+		struct chain_slot *cs = NULL;
+		struct diag_input in;
+		int cause;
+
+		if (!f->pending)
+			continue;
+		memset(&in, 0, sizeof(in));
+		in.reason = f->reason;
+		in.verdict = f->verdict;
+		in.proto = f->proto;
+		in.facts = fc;
+		in.check = f->check;
+		in.failed = f->failed;
+		in.path = f->path;
+		in.index = f->index;
+		in.ts_sec = f->ts_sec;
+		in.ts_nsec = f->ts_nsec;
+		in.peer_rejected = -1;
+		if (fc && fc->flow_id) {
+			in.final_pkts = flow_end_pkts(r, f->file_id, fc->flow_id);
+			cs = chain_slot(chain, f->file_id, fc->flow_id);
+			if (cs->used && (cs->file_id != f->file_id || cs->flow_id != fc->flow_id))
+				cs->used = false;	/* another flow had the slot */
+			if (!cs->used) {
+				cs->used = true;
+				cs->file_id = f->file_id;
+				cs->flow_id = fc->flow_id;
+				cs->cause[0] = cs->cause[1] = -1;
+			}
+			in.peer_rejected = cs->cause[!fc->dir];
+		}
+		cause = diag_run(r->drules, &in, &f->diag);
+		if (cause < 0) {
+			free(chain);
+			return ERR_NOMEM;
+		}
+		f->cause = (enum cause)cause;
+		r->summary.cause_flagged[cause]++;
+		if (cs && f->verdict == CT_INVALID)
+			cs->cause[fc->dir] = (int8_t)cause;
+		f->pending = false;
+		free(f->facts);
+		f->facts = NULL;
+		free(f->check);
+		f->check = NULL;
+	}
+	free(chain);
+	return 0;
+}
+
 /*
  * The event's diagnosis: from the engine's facts about the matched packet
  * (the same facts the flagged packet was diagnosed from), or, without a
@@ -411,8 +550,21 @@ diagnose_event(struct report *r, struct report_event *re, const struct corr_cand
 	in.verdict = re->logged_verdict;
 	in.proto = (uint8_t)e->proto;
 	in.ev = e;
+	in.peer_rejected = -1;
 	if (cd) {
+		const struct report_flagged *f = find_flagged(r, cd->file_id, cd->index, e->reason);
+
+		if (f && f->diag) {
+			/* the packet's own diagnosis: the same cause in both lists */
+			re->diag = diag_dup(f->diag);
+			if (!re->diag)
+				return ERR_NOMEM;
+			cause = (int)re->diag->cause;
+			goto count;
+		}
 		in.facts = cd->detail->facts;
+		if (in.facts)
+			in.final_pkts = flow_end_pkts(r, cd->file_id, in.facts->flow_id);
 		in.check = cd->detail->check;
 		in.failed = cd->detail->failed;
 		in.path = re->match_path;
@@ -425,6 +577,7 @@ diagnose_event(struct report *r, struct report_event *re, const struct corr_cand
 	cause = diag_run(r->drules, &in, &re->diag);
 	if (cause < 0)
 		return ERR_NOMEM;
+count:
 	r->summary.cause_events[cause]++;
 	r->summary.by_reason[e->reason].events++;
 	return 0;
@@ -446,6 +599,8 @@ report_finish(struct report *r, const struct log_event *events, size_t n,
 	/* flagged packets in position order for the links */
 	if (r->n_flagged)
 		qsort(r->flagged, r->n_flagged, sizeof(*r->flagged), cmp_flagged_pos);
+	if (diagnose_flagged(r) < 0)
+		return ERR_NOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct report_event *re = &r->events[i];
 		const struct log_event *e = &events[i];

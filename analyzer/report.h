@@ -55,9 +55,14 @@ struct report_flagged {
 	enum reason reason;
 	char *message;		/* owned; NULL when no rule renders it */
 	int64_t event;		/* id of the event matched to it with the same reason, -1 none */
-	enum cause cause;	/* diagnosis (always set) */
+	enum cause cause;	/* diagnosis (always set after report_finish()) */
 	struct diagnosis *diag;	/* owned; full diagnosis for the first REPORT_DIAG_MAX
 				 * flagged packets, NULL beyond (counted in stats.diag_dropped) */
+	/* kept until report_finish() diagnoses the packet (first REPORT_DIAG_MAX only) */
+	bool pending;
+	uint8_t failed;
+	struct ct_facts *facts;	/* owned, NULL when the engine gave none */
+	char *check;		/* owned, or NULL */
 };
 
 /* Full diagnoses (with timelines) kept for flagged packets at most. */
@@ -114,6 +119,13 @@ struct report_stats {
 	uint64_t diag_dropped;		/* flagged packets diagnosed without a kept timeline */
 };
 
+/* What a flow with a flagged packet saw over its whole life (report_flow_end). */
+struct report_flow_end {
+	uint32_t file_id;
+	uint64_t flow_id;
+	uint32_t pkts[2];
+};
+
 /* Count of one reason code among events and flagged packets. */
 struct report_reason_count {
 	enum reason reason;
@@ -151,6 +163,8 @@ struct report {
 	struct report_summary summary;
 	const struct run_ctx *ctx;	/* notes and errors (borrowed) */
 	const struct diag_rules *drules;	/* borrowed (report_set_diag_rules), may be NULL */
+	struct report_flow_end *flow_ends;	/* flows with flagged packets, as they ended */
+	size_t n_flow_ends, alloc_flow_ends;
 };
 
 void report_init(struct report *r, const char *version, const struct ct_policy *pol);
@@ -196,6 +210,14 @@ int report_add_flagged_res(struct report *r, const struct pkt *pkt, const struct
  * Returns 0, 1 when the cap was reached (counted), or ERR_NOMEM.
  */
 int report_add_silent(struct report *r, const struct pkt *pkt, const char *why);
+
+/*
+ * Record the end of a flow of capture @file_id that had flagged packets
+ * (ct_engine_set_flow_end): flagged packets are diagnosed in report_finish()
+ * knowing what the flow saw after them (e.g. one direction never seen at all).
+ * Returns 0 or ERR_NOMEM.
+ */
+int report_flow_end(struct report *r, uint32_t file_id, const struct ct_flow_end *fe);
 
 /* The same, diagnosing the packet from the engine's result @res (may be NULL). */
 int report_add_silent_res(struct report *r, const struct pkt *pkt, const char *why,
