@@ -43,6 +43,8 @@
 
 /* libpcap refuses blocks above 16 MiB by default; stay well above it. */
 #define PCAPNG_MAX_BLOCK	(64u * 1024 * 1024)
+/* stdio buffer of the stream libpcap reads */
+#define PCAPSRC_BUFSIZE		(256u * 1024)
 /* How many leading packet bytes the side reader compares. */
 #define PCAPNG_CMP_BYTES	64
 
@@ -61,6 +63,7 @@ struct pcapsrc {
 	uint64_t n;		/* records returned so far */
 	int state;		/* 0 reading, 1 at end, negative: the error */
 	struct pcapng_side ng;	/* ng.f is NULL when not in use */
+	char *iobuf;		/* stdio buffer of the stream libpcap reads (freed after it) */
 };
 
 static uint32_t
@@ -262,7 +265,7 @@ side_next(struct pcapng_side *ng, const struct pcap_pkthdr *h,
  */
 static int
 open_streams(struct run_ctx *ctx, const char *name, const uint8_t *magic, size_t got,
-	     FILE *fp, FILE *side, struct pcapsrc **out)
+	     FILE *fp, char *iobuf, FILE *side, struct pcapsrc **out)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcapsrc *src = NULL;
@@ -282,6 +285,8 @@ open_streams(struct run_ctx *ctx, const char *name, const uint8_t *magic, size_t
 		goto err;
 	}
 	src->ctx = ctx;
+	src->iobuf = iobuf;	/* freed by pcapsrc_free(), after the stream */
+	iobuf = NULL;
 	src->format = sniff_format(magic, got);
 	errbuf[0] = '\0';
 	/* On failure libpcap leaves @fp to us; on success pcap_close() closes it. */
@@ -304,6 +309,7 @@ open_streams(struct run_ctx *ctx, const char *name, const uint8_t *magic, size_t
 err:
 	if (fp)
 		fclose(fp);
+	free(iobuf);
 	if (side)
 		fclose(side);
 	pcapsrc_free(src);
@@ -315,28 +321,39 @@ pcapsrc_open(struct run_ctx *ctx, const char *path, struct pcapsrc **out)
 {
 	uint8_t magic[4];
 	FILE *f, *side = NULL;
+	char *iobuf;
 	size_t got;
 
 	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f)
 		return ctx_err(ctx, ERR_INPUT, "%s: %s", path, strerror(errno));
+	/* libpcap reads record by record through stdio: a large buffer saves
+	 * most read() calls (glibc ignores the size without a buffer; no
+	 * buffer only keeps stdio's default) */
+	iobuf = malloc(PCAPSRC_BUFSIZE);
+	if (iobuf && setvbuf(f, iobuf, _IOFBF, PCAPSRC_BUFSIZE) != 0) {
+		free(iobuf);
+		iobuf = NULL;
+	}
 	got = fread(magic, 1, sizeof(magic), f);
 	if (got < sizeof(magic) && ferror(f)) {	/* a directory, an I/O error */
 		int e = errno;
 
 		fclose(f);
+		free(iobuf);
 		return ctx_err(ctx, ERR_INPUT, "%s: %s", path, strerror(e));
 	}
 	if (fseek(f, 0, SEEK_SET) != 0) {
 		fclose(f);
+		free(iobuf);
 		return ctx_err(ctx, ERR_INPUT, "%s: cannot seek: %s", path, strerror(errno));
 	}
 	/* The pcapng side reader walks the file on its own stream (a failure
 	 * to open it only costs the direction flags). */
 	if (pcapsrc_sniff(magic, got) && strcmp(sniff_format(magic, got), "pcapng") == 0)
 		side = fopen(path, "rb");
-	return open_streams(ctx, path, magic, got, f, side, out);
+	return open_streams(ctx, path, magic, got, f, iobuf, side, out);
 }
 
 int
@@ -347,14 +364,14 @@ pcapsrc_open_mem(struct run_ctx *ctx, const char *name, const uint8_t *buf, size
 
 	*out = NULL;
 	if (len == 0 || !buf)
-		return open_streams(ctx, name, buf, 0, NULL, NULL, out);
+		return open_streams(ctx, name, buf, 0, NULL, NULL, NULL, out);
 	/* fmemopen() in read mode never writes to the buffer. */
 	f = fmemopen((void *)buf, len, "rb");
 	if (!f)
 		return ctx_err(ctx, ERR_NOMEM, "%s: fmemopen: %s", name, strerror(errno));
 	if (pcapsrc_sniff(buf, len) && strcmp(sniff_format(buf, len), "pcapng") == 0)
 		side = fmemopen((void *)buf, len, "rb");
-	return open_streams(ctx, name, buf, len < 4 ? len : 4, f, side, out);
+	return open_streams(ctx, name, buf, len < 4 ? len : 4, f, NULL, side, out);
 }
 
 int
@@ -430,6 +447,7 @@ pcapsrc_free(struct pcapsrc *src)
 		return;
 	if (src->p)
 		pcap_close(src->p);
+	free(src->iobuf);	/* after the stream that used it */
 	side_close(&src->ng);
 	free(src->path);
 	free(src);
