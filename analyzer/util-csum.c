@@ -3,11 +3,10 @@
  * util-csum.c - Internet checksum (RFC 1071, RFC 1624 notation).
  *
  * The ones' complement sum does not depend on byte order (RFC 1071 section
- * 2(B)): we add the buffer as native 32-bit words into a 64-bit accumulator
- * (two 32-bit halves per 8-byte load, so no carry can be lost for any
- * buffer below 2^32 words), fold at the end and swap once on little-endian
- * machines.  Loads go through memcpy, so alignment never matters and the
- * compiler emits plain 8-byte loads.
+ * 2(B)): we add the buffer as native 64-bit words, counting the carries
+ * (csum_add()), fold at the end and swap once on little-endian machines.
+ * Loads go through memcpy, so alignment never matters and the compiler
+ * emits plain 8-byte loads.
  */
 #include <string.h>
 
@@ -28,15 +27,6 @@ load64(const uint8_t *p)
 	return v;
 }
 
-static inline uint32_t
-load32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 static inline uint16_t
 load16(const uint8_t *p)
 {
@@ -46,47 +36,55 @@ load16(const uint8_t *p)
 	return v;
 }
 
+/*
+ * Whole native 64-bit words: each chain adds words into s and counts the
+ * carries out of it in c (the compiler turns "c += s < w" into an
+ * add-with-carry), which is the end-around carry of RFC 1071 1.(C) for
+ * 64-bit words since 2^64 == 1 modulo 2^16 - 1: the sum is s + c.  The
+ * last 1-7 bytes are one zero-padded word: memory order puts a trailing odd
+ * byte in the high half of a big-endian word padded with 0, as required.
+ */
 uint64_t
 csum_add(uint64_t acc, const uint8_t *p, size_t len)
 {
-	uint64_t s0 = 0, s1 = 0;
+	uint64_t s0 = 0, s1 = 0, c0 = 0, c1 = 0, w;
 
 	/* 32 bytes per round in two independent chains. */
 	while (len >= 32) {
-		uint64_t a = load64(p), b = load64(p + 8);
-		uint64_t c = load64(p + 16), d = load64(p + 24);
-
-		s0 += (a & 0xffffffffu) + (a >> 32) + (c & 0xffffffffu) + (c >> 32);
-		s1 += (b & 0xffffffffu) + (b >> 32) + (d & 0xffffffffu) + (d >> 32);
+		w = load64(p);
+		s0 += w;
+		c0 += s0 < w;
+		w = load64(p + 8);
+		s1 += w;
+		c1 += s1 < w;
+		w = load64(p + 16);
+		s0 += w;
+		c0 += s0 < w;
+		w = load64(p + 24);
+		s1 += w;
+		c1 += s1 < w;
 		p += 32;
 		len -= 32;
 	}
 	while (len >= 8) {
-		uint64_t a = load64(p);
-
-		s0 += (a & 0xffffffffu) + (a >> 32);
+		w = load64(p);
+		s0 += w;
+		c0 += s0 < w;
 		p += 8;
 		len -= 8;
 	}
-	if (len >= 4) {
-		s1 += load32(p);
-		p += 4;
-		len -= 4;
-	}
-	if (len >= 2) {
-		s0 += load16(p);
-		p += 2;
-		len -= 2;
-	}
 	if (len) {
-		/* Odd byte: the high half of a big-endian word padded with 0. */
-		s1 += CSUM_BIG_ENDIAN ? (uint64_t)p[0] << 8 : p[0];
+		w = 0;
+		memcpy(&w, p, len);
+		s1 += w;
+		c1 += s1 < w;
 	}
-	/* Fold each chain to 33 bits before adding, so acc cannot wrap. */
+	/* Fold each part to 33 bits before adding, so acc cannot wrap
+	 * (carry counts stay far below 2^32 for any buffer). */
 	s0 = (s0 & 0xffffffffu) + (s0 >> 32);
 	s1 = (s1 & 0xffffffffu) + (s1 >> 32);
 	acc = (acc & 0xffffffffu) + (acc >> 32);
-	return acc + s0 + s1;
+	return acc + s0 + s1 + c0 + c1;
 }
 
 uint64_t

@@ -85,6 +85,31 @@ main(void)
 	TEST(check_uint(csum_fold(csum_add(0, buf, 4096)), ==, 0xffff),
 	     "all-ones buffer: carries fold to 0xffff");
 	{
+		/* Near-all-ones words at every length and alignment: the add-with-carry
+		 * chain's last carry lands on 0xffffffffffffffff; many chained calls
+		 * keep the accumulator from wrapping. */
+		int badff = 0, badchain = 0;
+		uint64_t acc = 0, ref = 0;
+
+		for (size_t off = 0; off < 8; off++) {
+			for (size_t len = 0; len <= 80; len++) {
+				memset(buf, 0xff, 128);
+				buf[off + len / 2] = (uint8_t)(0xfe + (len & 1));
+				if (csum_fold(csum_add(0, buf + off, len)) != ref_sum(buf + off, len))
+					badff++;
+			}
+		}
+		memset(buf, 0xff, 128);
+		for (int i = 0; i < 100000; i++) {
+			acc = csum_add(acc, buf, 40);
+			ref = pb_sum(ref, buf, 40);
+		}
+		if ((unsigned)csum_fold(acc) + pb_fold(ref) != 0xffffu)	/* fold = ~checksum */
+			badchain++;
+		TEST(check_int(badff, ==, 0), "near-all-ones words: every length 0..80, 8 alignments");
+		TEST(check_int(badchain, ==, 0), "100000 chained all-ones chunks: accumulator does not wrap");
+	}
+	{
 		/* 256 KiB of 0xff: many carries through the 64-bit halves. */
 		size_t big = 256 * 1024;
 		uint8_t *m = malloc(big);
