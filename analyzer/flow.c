@@ -23,39 +23,36 @@ struct flow_table {
 	struct ct_conn *drop_head, *drop_tail;
 };
 
-static uint64_t
-mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
+/* Native-order 8-byte load (the hash only has to be deterministic on one machine). */
 static uint64_t
 load64(const uint8_t *b)
 {
-	uint64_t v = 0;
-	int i;
+	uint64_t v;
 
-	for (i = 0; i < 8; i++)
-		v = v << 8 | b[i];
+	memcpy(&v, b, sizeof(v));
 	return v;
 }
 
+/*
+ * Multiply-xor-rotate over the five words of the tuple, then a final
+ * avalanche so the low bits (the bucket index) depend on every input bit.
+ * Not symmetric in src/dst: a tuple and its reply go to different buckets.
+ */
 uint64_t
 flow_tuple_hash(const struct ct_tuple *t)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	const uint64_t k1 = 0x9e3779b97f4a7c15ULL, k2 = 0xc2b2ae3d27d4eb4fULL;
+	uint64_t h = (uint64_t)t->family << 40 | (uint64_t)t->proto << 32 |
+		     (uint64_t)t->sport << 16 | t->dport;
 
-	h = mix64(h ^ ((uint64_t)t->family << 40 | (uint64_t)t->proto << 32 |
-		       (uint64_t)t->sport << 16 | t->dport));
-	h = mix64(h ^ load64(t->src.b));
-	h = mix64(h ^ load64(t->src.b + 8));
-	h = mix64(h ^ load64(t->dst.b));
-	h = mix64(h ^ load64(t->dst.b + 8));
+	h = (h ^ load64(t->src.b)) * k1;
+	h = (h << 31 | h >> 33) ^ load64(t->src.b + 8);
+	h = (h * k2) ^ load64(t->dst.b);
+	h = (h << 29 | h >> 35) * k1;
+	h = (h ^ load64(t->dst.b + 8)) * k2;
+	h ^= h >> 32;
+	h *= k1;
+	h ^= h >> 29;
 	return h;
 }
 
