@@ -61,6 +61,21 @@ EXTRA_DIST += \
 	%D%/data/logparse/gen/make-lab-lines.sh \
 	%D%/data/logparse/gen/inject.py
 
+# --- diagnosis (rules/diagnosis, facts, causes)
+check_PROGRAMS += %D%/unit/test-diagnose
+%C%_unit_test_diagnose_LDADD = $(LDADD_TEST)
+TESTS += %D%/unit/test-diagnose
+EXTRA_DIST += \
+	%D%/data/diagnosis-bad/bad-json/diagnosis/rule.json \
+	%D%/data/diagnosis-bad/unknown-fact/diagnosis/rule.json \
+	%D%/data/diagnosis-bad/message-only/diagnosis/rule.json \
+	%D%/data/diagnosis-bad/unknown-cause/diagnosis/rule.json \
+	%D%/data/diagnosis-bad/bad-confidence/diagnosis/rule.json \
+	%D%/data/diagnosis-bad/unknown-remedy/diagnosis/rule.json \
+	%D%/data/diagnosis-bad/bad-template/diagnosis/rule.json \
+	%D%/data/diagnosis-bad/type-mismatch/diagnosis/rule.json \
+	%D%/data/diagnosis-override/diagnosis/causes.json
+
 # --- lab (kernel lab: replay into a firewall namespace, differential test)
 check_PROGRAMS += %D%/lab/ctlab-replay %D%/lab/ctlab-diff %D%/lab/perturb
 %C%_lab_ctlab_replay_LDADD = $(PCAP_LIBS) $(JANSSON_LIBS) -lpthread
