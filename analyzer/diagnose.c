@@ -74,6 +74,7 @@ enum ftype { FT_BOOL, FT_INT, FT_STR };
 	X(REASON,           "reason",               FT_STR)  /* reason code of the message */ \
 	X(VERDICT,          "verdict",              FT_STR)  /* invalid | ignored | unknown */ \
 	X(PROTO,            "proto",                FT_INT) \
+	X(PROTO_NAME,       "proto.name",           FT_STR)  /* TCP, UDP, UDP-Lite, ICMP, ICMPv6 */ \
 	X(MESSAGE,          "message",              FT_STR)  /* logged text (events) */ \
 	X(CHECK,            "check",                FT_STR)  /* failed inequality in words */ \
 	X(PKT_KNOWN,        "pkt.known",            FT_BOOL) /* a captured packet is behind it */ \
@@ -187,8 +188,8 @@ static const struct {
 static bool
 fact_is_message(int f)
 {
-	return f == F_REASON || f == F_VERDICT || f == F_PROTO || f == F_MESSAGE ||
-	       f == F_CHECK;
+	return f == F_REASON || f == F_VERDICT || f == F_PROTO || f == F_PROTO_NAME ||
+	       f == F_MESSAGE || f == F_CHECK;
 }
 
 struct fval {
@@ -367,6 +368,25 @@ eval_log_facts(struct facts *f, const struct log_event *ev)
 	}
 }
 
+static const char *
+proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case PROTO_TCP:
+		return "TCP";
+	case PROTO_UDP:
+		return "UDP";
+	case PROTO_UDPLITE:
+		return "UDP-Lite";
+	case PROTO_ICMP:
+		return "ICMP";
+	case PROTO_ICMPV6:
+		return "ICMPv6";
+	default:
+		return NULL;
+	}
+}
+
 static void
 eval_facts(const struct diag_input *in, struct facts *f)
 {
@@ -383,6 +403,7 @@ eval_facts(const struct diag_input *in, struct facts *f)
 	set_s(f, F_VERDICT, in->silent ? "invalid" : in->reason == REASON_UNRECOGNIZED ? "unknown"
 			    : ct_verdict_name(in->verdict));
 	set_i(f, F_PROTO, in->proto);
+	set_s(f, F_PROTO_NAME, proto_name(in->proto));
 	set_s(f, F_CHECK, in->check);
 	set_s(f, F_SILENT, in->silent);
 	set_s(f, F_MATCH_WHY, in->match_why);

@@ -198,7 +198,7 @@ TESTS += %D%/unit/test-correlate %D%/unit/test-report
 CLI_TESTS = %D%/cli/options.sh %D%/cli/inputs.sh %D%/cli/errors.sh \
 	%D%/cli/contract.sh %D%/cli/determinism.sh %D%/cli/golden.sh \
 	%D%/cli/samples-truth.sh %D%/cli/robust.sh %D%/cli/formats.sh \
-	%D%/cli/eras.sh %D%/cli/causes.sh
+	%D%/cli/eras.sh %D%/cli/causes.sh %D%/cli/diagnosis.sh
 TESTS += $(CLI_TESTS) %D%/golden/run-golden.sh
 dist_check_SCRIPTS += $(CLI_TESTS) %D%/cli/cli-lib.sh \
 	%D%/golden/run-golden.sh %D%/golden/update.sh
