@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "report-bundle.h"
 
 /* Real numbers (kernel seconds, offsets): 15 significant digits print
  * 219.10132 as such instead of 219.10132000000001. */
@@ -500,6 +501,35 @@ put_raw(struct jw *w, const char *s)
 		w->err = errno ? errno : EIO;
 }
 
+/*
+ * Bundle summary additions (report-bundle.h, shared with the text and
+ * Markdown writers): events with no packet, and the packets no log line
+ * mentions per protocol with why that may be.
+ */
+static void
+bundle_summary(struct jb *b, json_t *o, const struct report *r)
+{
+	struct report_unlogged g[REPORT_UNLOGGED_MAX];
+	size_t n = report_unlogged_groups(r, g, REPORT_UNLOGGED_MAX);
+	json_t *a = json_array();
+	char pn[16];
+
+	set(b, o, "events_unmatched", juint(report_events_unmatched(r)));
+	for (size_t i = 0; a && i < n; i++) {
+		json_t *x = json_object(), *why = json_array();
+
+		set(b, x, "proto", json_integer(g[i].proto));
+		set(b, x, "name", json_string(report_proto_name(g[i].proto, pn, sizeof(pn))));
+		set(b, x, "invalid", juint(g[i].invalid));
+		set(b, x, "ignored", juint(g[i].ignored));
+		for (size_t k = 0; why && k < g[i].n_why; k++)
+			push(b, why, jstr(g[i].why[k]));
+		set(b, x, "why", why);
+		push(b, a, x);
+	}
+	set(b, o, "unlogged_by_proto", a);
+}
+
 static json_t *
 summary_obj(struct jb *b, const struct report *r)
 {
@@ -534,6 +564,7 @@ summary_obj(struct jb *b, const struct report *r)
 		set(b, br, reason_code(rc->reason), x);
 	}
 	set(b, o, "by_reason", br);
+	bundle_summary(b, o, r);
 	return o;
 }
 

@@ -412,17 +412,18 @@ put_bundle(FILE *out, const struct report *r, const struct report_unlogged *g, s
 
 	fputs("\n## Bundle summary\n", out);
 	for (int c = 0; c < CAUSE_MAX; c++)
-		any |= s->cause_events[c] || s->cause_flagged[c];
+		any |= s->cause_events[c] || s->cause_flagged[c] || s->cause_silent[c];
 	if (any) {
-		fputs("\n### By cause\n\n| cause | log events | packets the kernel would log |\n"
-		      "|---|---:|---:|\n", out);
+		fputs("\n### By cause\n\n| cause | log events | packets the kernel would log "
+		      "| INVALID without a log line |\n|---|---:|---:|---:|\n", out);
 		for (int c = 0; c < CAUSE_MAX; c++) {
-			if (!s->cause_events[c] && !s->cause_flagged[c])
+			if (!s->cause_events[c] && !s->cause_flagged[c] && !s->cause_silent[c])
 				continue;
 			fputs("| ", out);
 			md_code(out, cause_code((enum cause)c));
-			fprintf(out, " | %llu | %llu |\n", (unsigned long long)s->cause_events[c],
-				(unsigned long long)s->cause_flagged[c]);
+			fprintf(out, " | %llu | %llu | %llu |\n", (unsigned long long)s->cause_events[c],
+				(unsigned long long)s->cause_flagged[c],
+				(unsigned long long)s->cause_silent[c]);
 		}
 	}
 	if (s->n_by_reason) {

@@ -331,18 +331,21 @@ put_counts(const struct tw *w, const struct report *r)
 	bool any = false;
 
 	for (int c = 0; c < CAUSE_MAX; c++)
-		any |= s->cause_events[c] || s->cause_flagged[c];
+		any |= s->cause_events[c] || s->cause_flagged[c] || s->cause_silent[c];
 	if (any) {
-		fprintf(out, "  %-34s %8s %8s\n", "by cause", "events", "packets");
+		fprintf(out, "  %-34s %8s %8s %8s\n", "by cause", "events", "packets", "silent");
 		for (int c = 0; c < CAUSE_MAX; c++) {
-			if (!s->cause_events[c] && !s->cause_flagged[c])
+			if (!s->cause_events[c] && !s->cause_flagged[c] && !s->cause_silent[c])
 				continue;
 			fputs("    ", out);
 			on(w, C_BOLD);
-			fprintf(out, "%-32s", cause_code((enum cause)c));
+			fputs(cause_code((enum cause)c), out);
 			off(w);
-			fprintf(out, " %8llu %8llu\n", (unsigned long long)s->cause_events[c],
-				(unsigned long long)s->cause_flagged[c]);
+			fprintf(out, "%*s %8llu %8llu %8llu\n",
+				(int)(32 - strlen(cause_code((enum cause)c))), "",
+				(unsigned long long)s->cause_events[c],
+				(unsigned long long)s->cause_flagged[c],
+				(unsigned long long)s->cause_silent[c]);
 		}
 	}
 	if (s->n_by_reason) {

@@ -13,7 +13,7 @@ PCAP="$DATA/cli/basic.pcap"
 SAMPLE="$top_srcdir/samples/midstream-pickup"
 ESC=$(printf '\033')
 
-plan 22
+plan 23
 
 has_esc() { grep -q "$ESC" "$1"; }
 
@@ -39,6 +39,17 @@ status_is 0 &&
 	grep -qx -- '- nf_conntrack_log_invalid = 6 (sysctl) logs TCP only, not UDP' "$T/out" &&
 	grep -q '^| .*basic.pcap | 2 | .* | invalid | bad checksum | `[a-z_]*` |$' "$T/out"
 ok $? "markdown: the same, with the packets in a table"
+
+run --format json "$T/one.log" "$PCAP" "$T/sysctl.txt"
+status_is 0 && is unmatched "$(jget /summary/events_unmatched)" 0 &&
+	is groups "$("$JSON_GET" "$T/out" /summary/unlogged_by_proto/#)" 1 &&
+	is group "$(jget /summary/unlogged_by_proto/0/proto) $(jget /summary/unlogged_by_proto/0/name) $(jget /summary/unlogged_by_proto/0/invalid) $(jget /summary/unlogged_by_proto/0/ignored)" \
+		"17 UDP 2 0" &&
+	is why "$(jget /summary/unlogged_by_proto/0/why/0)" \
+		"nf_conntrack_log_invalid = 6 (sysctl) logs TCP only, not UDP" &&
+	run --format json "$LOG" && is unmatched "$(jget /summary/events_unmatched)" 3 &&
+	is groups "$("$JSON_GET" "$T/out" /summary/unlogged_by_proto/#)" 0
+ok $? "JSON: summary.events_unmatched and unlogged_by_proto (proto, name, counts, why)"
 
 run "$PCAP"
 status_is 0 && grep -qx '    - the bundle holds no kernel log' "$T/out" &&
@@ -95,8 +106,8 @@ if [ -d "$SAMPLE" ]; then
 
 	if [ "$(jtype /events/0/explanation/cause "$T/s.json")" = string ]; then
 		c=$(jget /events/0/explanation/cause "$T/s.json")
-		grep -Eq "^    $c +[1-9][0-9]* +[0-9]+\$" "$T/s.txt" &&
-			grep -q "^| \`$c\` | [1-9][0-9]* | [0-9]* |\$" "$T/s.md" &&
+		grep -Eq "^    $c +[1-9][0-9]* +[0-9]+ +[0-9]+\$" "$T/s.txt" &&
+			grep -q "^| \`$c\` | [1-9][0-9]* | [0-9]* | [0-9]* |\$" "$T/s.md" &&
 			grep -qx '### By cause' "$T/s.md" &&
 			grep -q "^  cause:    $c" "$T/s.txt" &&
 			grep -q "^\*\*Cause: \`$c\`\*\*" "$T/s.md"
