@@ -12,7 +12,8 @@
 # ones in this directory (made by gen-udp-adv.py), and three seeded random
 # captures of 4000 packets made by gen-udp-random.py at run time; timeouts.pcap and
 # frag-timeouts.pcap are replayed with their original timing and the short
-# timeouts of their .sysctl files.
+# timeouts of their .sysctl files.  UDP_DIFF_SEEDS (default "1 2 3") picks
+# other random captures.
 #
 # Skips (exit 77 style "1..0 # SKIP") when the lab cannot run here.
 
@@ -62,7 +63,7 @@ for s in frag-adv4 frag-adv6 l4-adv timeouts frag-timeouts; do
 done
 # seeded random captures (made here: too big to keep in the tree)
 if command -v python3 >/dev/null 2>&1; then
-	for seed in 1 2 3; do
+	for seed in ${UDP_DIFF_SEEDS:-1 2 3}; do
 		python3 "$here/gen-udp-random.py" "$tmp/random-$seed.pcap" "$seed" 4000 &&
 			cases+=("$tmp/random-$seed.pcap")
 	done
