@@ -365,8 +365,17 @@ put_event_section(FILE *out, const struct report_event *re)
 	if (d->n_remedies) {
 		fputs("\n**Remedies**\n\n| remedy | what to do | trade-off |\n|---|---|---|\n", out);
 		for (size_t i = 0; i < d->n_remedies; i++) {
+			const char *name = d->remedies[i].name;
+
 			fputs("| ", out);
-			md_code(out, d->remedies[i].name);
+			if (name && strchr(name, ' ')) {
+				/* words ("fix the route"), not a sysctl or command */
+				fputs("**", out);
+				md_text(out, name);
+				fputs("**", out);
+			} else {
+				md_code(out, name);
+			}
 			fputs(" | ", out);
 			md_prose(out, d->remedies[i].text);
 			fputs(" | ", out);
