@@ -227,5 +227,5 @@ EXTRA_DIST += %D%/data/formats/README \
 # --- reports: --expect, text and markdown writers
 check_PROGRAMS += %D%/unit/test-expect
 %C%_unit_test_expect_LDADD = $(LDADD_TEST)
-TESTS += %D%/unit/test-expect %D%/cli/expect.sh %D%/cli/writers.sh
-dist_check_SCRIPTS += %D%/cli/expect.sh %D%/cli/writers.sh
+TESTS += %D%/unit/test-expect %D%/cli/expect.sh %D%/cli/writers.sh %D%/cli/docs.sh
+dist_check_SCRIPTS += %D%/cli/expect.sh %D%/cli/writers.sh %D%/cli/docs.sh
