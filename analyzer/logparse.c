@@ -2,7 +2,7 @@
  *
  * logparse.c - one log record -> one conntrack event.  See logparse.h.
  *
- * Steps: a memmem() pre-filter for "nf_ct_" (most lines of a syslog are
+ * Steps: a memchr() pre-filter for "nf_ct_" (most lines of a syslog are
  * not conntrack lines), the prefix of the line's era, the message up to the
  * blank before " IN=", the rule match, the dump.
  */
@@ -55,6 +55,40 @@ prefix_at(const char *s, const char *end, int *proto, char *era, size_t *plen)
 	return false;
 }
 
+/*
+ * The first conntrack prefix in [@s, @end): its "nf_ct_" (and *proto, *era,
+ * *plen), or NULL.  Most log lines carry no '_' at all, so the scan goes
+ * from '_' to '_' with memchr() and looks back for "nf" and on for "ct_".
+ */
+static const char *
+find_prefix(const char *s, const char *end, int *proto, char *era, size_t *plen)
+{
+	const char *u;
+
+	if (end - s < 6)
+		return NULL;
+	u = s + 2;	/* the first '_' of "nf_ct_" is at offset 2 */
+	while (u < end && (u = memchr(u, '_', (size_t)(end - u))) != NULL) {
+		const char *at = u - 2;
+
+		if (at[0] == 'n' && at[1] == 'f' && end - u >= 4 && u[1] == 'c' && u[2] == 't' &&
+		    u[3] == '_' && prefix_at(at, end, proto, era, plen))
+			return at;
+		u++;
+	}
+	return NULL;
+}
+
+bool
+logparse_is_conntrack(const struct log_record *rec)
+{
+	size_t plen;
+	int proto;
+	char era;
+
+	return rec->msg && find_prefix(rec->msg, rec->msg + rec->msg_len, &proto, &era, &plen);
+}
+
 void
 log_event_release(struct log_event *ev)
 {
@@ -71,7 +105,7 @@ logparse_record(struct run_ctx *ctx, const struct rules *rules,
 		const struct log_record *rec, struct log_event *ev)
 {
 	const char *msg = rec->msg, *end = rec->msg + rec->msg_len;
-	const char *at = msg, *start, *dump, *mend, *nul;
+	const char *at, *start, *dump, *mend, *nul;
 	size_t plen = 0;
 	int proto = 0, rc, pcre_err = 0;
 	char era = 0;
@@ -79,14 +113,9 @@ logparse_record(struct run_ctx *ctx, const struct rules *rules,
 	memset(ev, 0, sizeof(*ev));
 	if (!msg)
 		return 0;
-	for (;;) {
-		at = memmem(at, (size_t)(end - at), "nf_ct_", 6);
-		if (!at)
-			return 0;
-		if (prefix_at(at, end, &proto, &era, &plen))
-			break;
-		at += 6;
-	}
+	at = find_prefix(msg, end, &proto, &era, &plen);
+	if (!at)
+		return 0;
 	start = at + plen;
 
 	/* The dump starts at "IN=" after a blank; search from the prefix's own blank. */

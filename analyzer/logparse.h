@@ -53,6 +53,11 @@ struct log_event {
 int logparse_record(struct run_ctx *ctx, const struct rules *rules,
 		    const struct log_record *rec, struct log_event *ev);
 
+/* Does the record carry a conntrack prefix (would logparse_record() return 1
+ * or a matcher error)?  For counting records beyond the event cap without
+ * parsing them. */
+bool logparse_is_conntrack(const struct log_record *rec);
+
 void log_event_release(struct log_event *ev);
 
 #endif

@@ -355,16 +355,35 @@ progress(const struct options *o, size_t i, size_t n, const char *path)
 		fprintf(stderr, "ctexplain: [%zu/%zu] %s\n", i + 1, n, path);
 }
 
-/* Does a log message hold bytes no text log has (NUL, control characters)? */
+/* Is @c a byte no text log has (NUL, control characters but tab and newline, DEL)? */
+static bool
+is_binary_byte(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f;
+}
+
+/* Does a log message hold bytes no text log has?  Eight bytes at a time:
+ * only a word with a byte below 0x20 or a 0x7f is looked at byte by byte. */
 static bool
 is_binary(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	size_t i = 0;
 
-		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-			return true;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, d;
+
+		memcpy(&w, s + i, sizeof(w));
+		d = w ^ (0x7f * ones);
+		if ((((w - 0x20 * ones) & ~w) | ((d - ones) & ~d)) & highs) {
+			for (size_t j = i; j < i + 8; j++)
+				if (is_binary_byte((unsigned char)s[j]))
+					return true;
+		}
 	}
+	for (; i < n; i++)
+		if (is_binary_byte((unsigned char)s[i]))
+			return true;
 	return false;
 }
 
@@ -400,8 +419,17 @@ read_log(struct run_ctx *ctx, const struct rules *rules, const struct input_file
 			ctx_err(ctx, ERR_INPUT, "%s: line %llu: binary data in a text log (damaged file?)",
 				in->path, (unsigned long long)rec.line);
 		}
-		memset(&e, 0, sizeof(e));
-		r = logparse_record(ctx, rules, &rec, &e);
+		if (ev->n >= MAIN_EVENTS_MAX) {
+			/* beyond the cap a record is only counted: no parsing */
+			if (!logparse_is_conntrack(&rec)) {
+				rep->stats.log_non_conntrack++;
+			} else if (rep->stats.events_dropped++ == 0) {
+				ctx_note(ctx, "more than %u conntrack log events: the rest are counted, not analysed",
+					 MAIN_EVENTS_MAX);
+			}
+			continue;
+		}
+		r = logparse_record(ctx, rules, &rec, &e);	/* resets e */
 		if (r == 0) {
 			rep->stats.log_non_conntrack++;
 			continue;
@@ -412,13 +440,6 @@ read_log(struct run_ctx *ctx, const struct rules *rules, const struct input_file
 				break;
 			}
 			continue;	/* a matcher failure, recorded; next record */
-		}
-		if (ev->n >= MAIN_EVENTS_MAX) {
-			if (rep->stats.events_dropped++ == 0)
-				ctx_note(ctx, "more than %u conntrack log events: the rest are counted, not analysed",
-					 MAIN_EVENTS_MAX);
-			log_event_release(&e);
-			continue;
 		}
 		if (ev->n == ev->alloc) {
 			size_t na = ev->alloc ? ev->alloc * 2 : 64;
