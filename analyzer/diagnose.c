@@ -1454,8 +1454,10 @@ diag_dup(const struct diagnosis *d)
 	c->timeline = xcalloc(d->n_timeline + 1, sizeof(*c->timeline));
 	if (!c->remedies || !c->timeline)
 		goto oom;
-	memcpy(c->remedies, d->remedies, d->n_remedies * sizeof(*c->remedies));
-	memcpy(c->timeline, d->timeline, d->n_timeline * sizeof(*c->timeline));
+	if (d->n_remedies)
+		memcpy(c->remedies, d->remedies, d->n_remedies * sizeof(*c->remedies));
+	if (d->n_timeline)
+		memcpy(c->timeline, d->timeline, d->n_timeline * sizeof(*c->timeline));
 	return c;
 oom:
 	diag_free(c);

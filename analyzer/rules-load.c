@@ -575,7 +575,8 @@ rules_dir_files(struct run_ctx *ctx, const char *base, const char *sub, bool opt
 		snprintf(file, strlen(path) + l + 2, "%s/%s", path, de->d_name);
 		names[n++] = file;
 	}
-	qsort(names, n, sizeof(*names), cmp_str);	/* deterministic: byte order */
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);	/* deterministic: byte order */
 out:
 	closedir(d);
 	if (rc < 0) {
