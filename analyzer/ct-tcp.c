@@ -456,6 +456,12 @@ tcp_in_window(const struct ct_policy *pol, struct ct_tcp_snapshot *st, int dir,
 static bool
 tcp_error(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res)
 {
+	static const struct { uint8_t bit; const char *name; } names[] = {
+		{ TCPF_SYN, "SYN" }, { TCPF_ACK, "ACK" }, { TCPF_FIN, "FIN" },
+		{ TCPF_RST, "RST" }, { TCPF_URG, "URG" },
+	};
+	char list[32];
+	size_t n = 0, i;
 	uint8_t f;
 
 	if (pkt->doff * 4u < TCP_HLEN || pkt->l4_len < pkt->doff * 4u) {
@@ -473,9 +479,25 @@ tcp_error(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res)
 			 "nf_conntrack_checksum=1)");
 		return true;
 	}
-	/* valid combinations after masking ECE, CWR, PSH */
+	if (ct_tcp_flags_valid(pkt->tcp_flags))
+		return false;
 	f = pkt->tcp_flags & (uint8_t)~(TCPF_ECE | TCPF_CWR | TCPF_PSH);
-	switch (f) {
+	list[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (f & names[i].bit)
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? " " : "",
+					      names[i].name);
+	ct_result_msg(res, REASON_TCP_FLAGS_INVALID, CT_INVALID, NULL);
+	snprintf(res->check, sizeof(res->check), "flags 0x%02x (%s) are not a valid combination",
+		 pkt->tcp_flags, n ? list : "none of SYN ACK FIN RST URG");
+	return true;
+}
+
+/* tcp_valid_flags[]: the combinations left after masking ECE, CWR, PSH. */
+bool
+ct_tcp_flags_valid(uint8_t flags)
+{
+	switch (flags & (uint8_t)~(TCPF_ECE | TCPF_CWR | TCPF_PSH)) {
 	case TCPF_SYN:
 	case TCPF_SYN | TCPF_URG:
 	case TCPF_SYN | TCPF_ACK:
@@ -485,26 +507,9 @@ tcp_error(struct ct_engine *e, const struct pkt *pkt, struct ct_result *res)
 	case TCPF_FIN | TCPF_ACK | TCPF_URG:
 	case TCPF_ACK:
 	case TCPF_ACK | TCPF_URG:
-		return false;
-	default: {
-		static const struct { uint8_t bit; const char *name; } names[] = {
-			{ TCPF_SYN, "SYN" }, { TCPF_ACK, "ACK" }, { TCPF_FIN, "FIN" },
-			{ TCPF_RST, "RST" }, { TCPF_URG, "URG" },
-		};
-		char list[32];
-		size_t n = 0, i;
-
-		list[0] = '\0';
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (f & names[i].bit)
-				n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
-						      n ? " " : "", names[i].name);
-		ct_result_msg(res, REASON_TCP_FLAGS_INVALID, CT_INVALID, NULL);
-		snprintf(res->check, sizeof(res->check),
-			 "flags 0x%02x (%s) are not a valid combination", pkt->tcp_flags,
-			 n ? list : "none of SYN ACK FIN RST URG");
 		return true;
-	}
+	default:
+		return false;
 	}
 }
 

@@ -216,6 +216,9 @@ void ct_engine_set_flow_end(struct ct_engine *e,
 size_t ct_engine_mem(const struct ct_engine *e);
 void ct_engine_free(struct ct_engine *e);
 
+/* Is @flags (TCP byte 13) a combination tcp_error() accepts (tcp_valid_flags[])? */
+bool ct_tcp_flags_valid(uint8_t flags);
+
 /* "ESTABLISHED" etc.; "?" out of range. */
 const char *ct_tcp_state_name(unsigned state);
 

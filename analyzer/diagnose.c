@@ -257,20 +257,8 @@ flag_pattern(uint8_t flags)
 {
 	uint8_t f = flags & (TCPF_FIN | TCPF_SYN | TCPF_RST | TCPF_ACK | TCPF_URG);
 
-	switch (f) {
-	case TCPF_SYN:
-	case TCPF_SYN | TCPF_URG:
-	case TCPF_SYN | TCPF_ACK:
-	case TCPF_RST:
-	case TCPF_RST | TCPF_ACK:
-	case TCPF_FIN | TCPF_ACK:
-	case TCPF_FIN | TCPF_ACK | TCPF_URG:
-	case TCPF_ACK:
-	case TCPF_ACK | TCPF_URG:
+	if (ct_tcp_flags_valid(flags))
 		return "valid";
-	default:
-		break;
-	}
 	if ((flags & (TCPF_FIN | TCPF_PSH | TCPF_URG)) == (TCPF_FIN | TCPF_PSH | TCPF_URG))
 		return "xmas";
 	if ((f & (TCPF_SYN | TCPF_FIN)) == (TCPF_SYN | TCPF_FIN))

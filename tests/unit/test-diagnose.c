@@ -74,6 +74,8 @@ test_shipped(void)
 	TEST(check_int(rc, ==, 0) && check_int(ctx.errors.n, ==, 0) &&
 	     check_uint(diag_rules_count(shipped), >=, 20),
 	     "shipped rules/diagnosis load (%zu rules)", diag_rules_count(shipped));
+	for (size_t i = 0; i < ctx.errors.n; i++)
+		tap_diag("%s", ctx.errors.v[i].text);
 	ctx_release(&ctx);
 }
 
