@@ -266,6 +266,8 @@ ct_facts_fill(struct ct_facts *f, const struct ct_graveyard *gy, const struct ct
 	if (res->before.valid) {
 		f->snap = res->before;
 		f->state_before = res->before.state;
+		if (res->after.valid)
+			f->snap_after = res->after;
 	}
 	if (!c->confirmed) {
 		int gdir;

@@ -143,6 +143,7 @@ struct ct_facts {
 	uint8_t ended;		/* CT_ENDED_*: no live entry, but one for this tuple ended */
 	int64_t ended_ago_ns;	/* how long before the packet it ended */
 	struct ct_tcp_snapshot snap;	/* TCP state before (valid = false when none) */
+	struct ct_tcp_snapshot snap_after;	/* and after the packet (valid = false when none) */
 	uint8_t n_hist;		/* timeline: hist[0..n_hist-1], oldest first, the packet last */
 	struct ct_hist hist[CT_HIST_LEN + 1];
 };

@@ -163,6 +163,13 @@ enum ftype { FT_BOOL, FT_INT, FT_STR };
 	X(PEER_TD_MAXEND,   "peer.td_maxend",       FT_INT) \
 	X(PEER_TD_MAXWIN,   "peer.td_maxwin",       FT_INT) \
 	X(PEER_SCALE,       "peer.scale",           FT_INT) \
+	X(WIN_CHANGED,      "window.changed",       FT_BOOL) /* the packet moved the window state */ \
+	X(SELF_TD_END_A,    "self.td_end_after",    FT_INT) \
+	X(SELF_TD_MAXEND_A, "self.td_maxend_after", FT_INT) \
+	X(SELF_TD_MAXWIN_A, "self.td_maxwin_after", FT_INT) \
+	X(PEER_TD_END_A,    "peer.td_end_after",    FT_INT) \
+	X(PEER_TD_MAXEND_A, "peer.td_maxend_after", FT_INT) \
+	X(PEER_TD_MAXWIN_A, "peer.td_maxwin_after", FT_INT) \
 	X(SYN_ON_ENTRY,     "syn.on_entry",         FT_BOOL) /* a SYN (no ACK) meets a live entry */ \
 	X(LOG_PACKET,       "log.packet",           FT_STR)  /* the dump: "192.0.2.1:4000 -> ..." */ \
 	X(LOG_TCP,          "log.tcp",              FT_STR)  /* "SEQ=.. ACK=.. WINDOW=.. SYN" */ \
@@ -520,6 +527,18 @@ eval_facts(const struct diag_input *in, struct facts *f)
 		set_i(f, F_PEER_TD_MAXEND, peer->td_maxend);
 		set_i(f, F_PEER_TD_MAXWIN, peer->td_maxwin);
 		set_i(f, F_PEER_SCALE, peer->td_scale);
+		if (fc->snap_after.valid) {
+			const struct ct_tcp_dir *sa = &fc->snap_after.seen[d], *pa = &fc->snap_after.seen[o];
+
+			set_b(f, F_WIN_CHANGED, memcmp(sa, self, sizeof(*sa)) != 0 ||
+						memcmp(pa, peer, sizeof(*pa)) != 0);
+			set_i(f, F_SELF_TD_END_A, sa->td_end);
+			set_i(f, F_SELF_TD_MAXEND_A, sa->td_maxend);
+			set_i(f, F_SELF_TD_MAXWIN_A, sa->td_maxwin);
+			set_i(f, F_PEER_TD_END_A, pa->td_end);
+			set_i(f, F_PEER_TD_MAXEND_A, pa->td_maxend);
+			set_i(f, F_PEER_TD_MAXWIN_A, pa->td_maxwin);
+		}
 		set_b(f, F_PEER_WIN_KNOWN,
 		      f->v[F_FLOW_HANDSHAKE].i && !((self->flags | peer->flags) & TF_BE_LIBERAL));
 		if (!hp && (fc->tcp_flags & TCPF_ACK))
