@@ -140,7 +140,8 @@ other_users() {	# registrations of other labs (not ID $1)
 }
 # interrupt SIGNAL group|script WANT_STATUS: replay the slow capture (2.5 s
 # pause in the middle, original timing), signal it once its namespaces
-# exist, then look for leftovers.
+# exist (replays run one at a time: it may first wait up to minutes for
+# another lab's), then look for leftovers.
 interrupt() {
 	local sig=$1 to=$2 want=$3 pid id i rc before left
 	before=$(cat "$LAB_ALLNETNS")
@@ -150,11 +151,11 @@ interrupt() {
 	pid=$!
 	set +m
 	id=
-	for i in $(seq 1 100); do
+	for i in $(seq 1 3000); do
 		id=$(grep -lx "$pid" "$LAB_NSDIR"/* 2>/dev/null | head -n 1)
 		id=${id##*/}
 		[ -n "$id" ] && ip netns list | grep -q "ctlab-fw-$id" && break
-		sleep 0.05
+		sleep 0.1
 	done
 	sleep 0.5
 	if [ "$to" = group ]; then kill -s "$sig" -- "-$pid"; else kill -s "$sig" "$pid"; fi
@@ -186,11 +187,11 @@ set -m
 pid=$!
 set +m
 id=
-for i in $(seq 1 100); do
+for i in $(seq 1 3000); do
 	id=$(grep -lx "$pid" "$LAB_NSDIR"/* 2>/dev/null | head -n 1)
 	id=${id##*/}
 	[ -n "$id" ] && ip netns list | grep -q "ctlab-fw-$id" && break
-	sleep 0.05
+	sleep 0.1
 done
 sleep 0.3
 kill -KILL -- "-$pid"

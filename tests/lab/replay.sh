@@ -67,12 +67,41 @@ lab_check || { echo "replay.sh: $LAB_SKIP_REASON" >&2; exit 77; }
 lab_trap
 mkdir -p "$out" || exit 1
 
+# One replay at a time on the machine.  The kernel log ring is small (128 KiB
+# on the lab VMs) and a replay writes a marker line per packet, so a second
+# lab running at the same time overwrites it within milliseconds and the
+# other reader loses records (EPIPE, exit 3).  The lock is waited for in 1 s
+# steps so that a signal still ends the wait at once; after
+# CTLAB_LOCK_WAIT seconds (default 900) the replay goes ahead anyway.
+LAB_REPLAY_LOCK=/run/ctlab-replay.lock
+replay_lock()
+{
+	local i
+	exec 8>>"$LAB_REPLAY_LOCK" || return 0
+	for ((i = 0; i < ${CTLAB_LOCK_WAIT:-900}; i++)); do
+		flock -n 8 && return 0
+		[ $i -eq 0 ] && echo "replay.sh: waiting for another replay to finish ($LAB_REPLAY_LOCK)" >&2
+		sleep 1
+	done
+	echo "replay.sh: $LAB_REPLAY_LOCK still busy, replaying anyway" >&2
+}
+replay_unlock()
+{
+	flock -u 8 2>/dev/null
+	exec 8>&-
+}
+
 run_once()
 {
 	local kv rc
 	local sysargs=()
 
-	lab_setup ${sysctls[@]+"${sysctls[@]}"} || { echo "replay.sh: lab setup failed" >&2; return 1; }
+	replay_lock
+	lab_setup ${sysctls[@]+"${sysctls[@]}"} || {
+		echo "replay.sh: lab setup failed" >&2
+		replay_unlock
+		return 1
+	}
 	for kv in $LAB_SYSCTLS; do
 		sysargs+=(--sysctl "$kv")
 	done
@@ -81,6 +110,7 @@ run_once()
 		${sysargs[@]+"${sysargs[@]}"} ${extra[@]+"${extra[@]}"} "$@" "$in" "$out"
 	rc=$?
 	lab_teardown
+	replay_unlock
 	return $rc
 }
 
