@@ -112,7 +112,7 @@ shifted-seq	edit-shift-seq	json	Real TCP flow whose client sequence numbers jump
 udplite-real	real-udplite4	syslog-stamp	Real UDP-Lite datagrams from the Linux stack (full and partial coverage): this kernel's conntrack logs every one as bad checksum
 udp-length-lie	edit-udp-len	dmesg-iso	Real UDP traffic with some length fields increased by 100 (truncated/malformed)
 cause-midstream_pickup	edit-small-pickup	dmesg	Real TCP exchange captured without its handshake, nf_conntrack_tcp_loose=0: the ACKs are silently INVALID, both FINs log invalid new
-near-midstream_pickup	edit-ka-expire	dmesg-T	Real TCP flow with its handshake whose entry expired while idle (keep-alive every 1 s > established timeout 1 s, loose=0): the FINs log invalid new, yet nothing was picked up without a handshake
+near-midstream_pickup	edit-ka-expire	dmesg-T	Real TCP flow with its handshake whose entry expired while idle (keep-alive every 2 s > established timeout 1 s, loose=0): the FINs log invalid new, yet nothing was picked up without a handshake
 cause-wscale_mismatch	edit-small-wscale-s	dmesg-iso	Real TCP exchange whose SYN-ACK window-scale option was stripped on the way: the server's data looks out of window
 near-wscale_mismatch	edit-zwin-clamp700	syslog	Real TCP flow, window scaling offered by both sides, whose client sends beyond the receive window advertised to it (windows rewritten to 700): bytes more than expected without any scaling problem
 cause-asymmetric_route	edit-small-oneway	syslog-stamp	Real TCP exchange with the server's direction removed: every client packet after the SYN hits SYN_SENT
@@ -129,7 +129,7 @@ cause-checksum_offload	edit-small-offload	export	Real TCP exchange captured on t
 near-checksum_offload	edit-udp4-flip	dmesg	Real UDP request/response traffic with random bit flips in some datagrams: bad checksum, genuinely corrupt
 cause-checksum_corrupt	edit-small-flip	dmesg-T	Real TCP exchange with a random bit flipped in every 4th packet's payload: bad checksum (and the ACKs of the dropped data)
 near-checksum_corrupt	edit-udp4-offload	dmesg-iso	Real UDP traffic captured on the client with checksum offload (partial checksums on its own datagrams); the firewall logged nothing
-cause-keepalive_probe	edit-ka-expire-head	syslog	Real TCP keep-alive probes (every 1 s) outliving a 1 s established timeout with loose=0: each probe and answer is silently INVALID
+cause-keepalive_probe	edit-ka-expire-head	syslog	Real TCP keep-alive probes (every 2 s) outliving a 1 s established timeout with loose=0: each probe and answer is silently INVALID
 near-keepalive_probe	real-tcp4-keepalive	syslog-stamp	Real TCP keep-alive probes and their answers on a live entry: accepted, nothing logged
 cause-zero_window_probe	edit-zwin-expire-head	rfc3339	Real zero-window probes of a stalled receiver outliving the max_retrans timeout (1 s) with loose=0: the late probe and its answer are silently INVALID
 near-zero_window_probe	real-tcp4-zwin	rfc5424	Real zero-window stall (3.5 s) with Linux window probes on a live entry: accepted, nothing logged

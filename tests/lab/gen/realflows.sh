@@ -135,18 +135,18 @@ elif mode in ("tcpka-server", "tcpzw-server", "tcpreuse-server", "tcpsmall-serve
                 c.sendall(b"S" * 3000)   # answer the third burst
         c.close()
 elif mode == "tcpka-client" or mode == "tcpzw-client":
-    # tcpka: keep-alive probes every second while the client idles 3.5 s
+    # tcpka: keep-alive probes every 2 s while the client idles 6.5 s
     c = socket.socket(af, socket.SOCK_STREAM)
     c.settimeout(30)
     if mode == "tcpka-client":
         c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
-        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 2)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 2)
         c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 9)
     c.connect((addr, port))
     if mode == "tcpka-client":
         c.sendall(b"K" * 3000)
-        time.sleep(3.5)
+        time.sleep(6.5)
         c.sendall(b"L" * 1000)
     else:
         c.sendall(b"Z" * 40000)
