@@ -11,7 +11,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 12
+plan 13
 
 "$CTEXPLAIN" --format json "$LOG" "$PCAP" >"$T/want.json" 2>/dev/null
 run --expect "$T/want.json" "$LOG" "$PCAP"
@@ -94,5 +94,20 @@ ok $? "a JSON file that is no report: exit 3"
 run --expect "$T/trunc.json" "$LOG" "$DATA/cli/truncated.pcap"
 status_is 3 && ! grep -q 'expect:' "$T/err" && grep -q 'truncated' "$T/err"
 ok $? "an input error without differences: exit 3 as without --expect"
+
+# damaged expected reports (tests/tools/mutate: bytes overwritten, cut
+# short): a difference list or an input error, never a crash
+MUTATE="$abs_top_builddir/tests/tools/mutate"
+bad=0
+for seed in $(seq 1 40); do
+	"$MUTATE" "$seed" $((seed % 5 + 1)) "$T/want.json" "$T/m.json" || { bad=1; break; }
+	run --format json --expect "$T/m.json" "$LOG" "$PCAP"
+	case $rc in
+	0 | 1 | 3) ;;
+	*) diag "seed $seed: exit status $rc"; sed 's/^/#   /' "$T/err" | head -n 5; bad=1 ;;
+	esac
+done
+[ $bad -eq 0 ]
+ok $? "40 damaged expected reports: exit 0, 1 or 3, no crash"
 
 done_testing

@@ -12,11 +12,14 @@
 # event or packet, the field, expected and got.  The exit status must be 0,
 # or the number in expected/status if that exists (1 = differences).
 # expected/report.txt and report.md, if present, are compared in full with
-# diff -u (the writers' goldens).  Bundles without expected/report.json are
+# diff -u (the writers' goldens; the first GOLDEN_DIFF_LINES=60 lines of a
+# diff are shown).  Bundles without expected/report.json are
 # skipped, with the reason.  Regenerate with update.sh BUNDLE.
 : "${top_srcdir:=.}"
 : "${abs_top_builddir:=$(pwd)}"
 : "${CTEXPLAIN:=$abs_top_builddir/analyzer/ctexplain}"
+# diff lines shown per report.txt/md that changed (the rest are counted)
+: "${GOLDEN_DIFF_LINES:=60}"
 TZ=UTC
 LC_ALL=C
 export TZ LC_ALL
@@ -73,7 +76,12 @@ for b in "$@"; do
 		(cd "$top_srcdir" && "$CTEXPLAIN" --format "${fmt#*:}" "samples/$b") \
 			>"$T/report.$ext" 2>/dev/null
 		if ! diff -u "$exp/report.$ext" "$T/report.$ext" >"$T/diff"; then
-			sed 's/^/# /' "$T/diff"
+			# the first lines tell what changed; update.sh shows the rest
+			sed -n "1,${GOLDEN_DIFF_LINES}p" "$T/diff" | sed 's/^/# /'
+			lines=$(wc -l <"$T/diff")
+			if [ "$lines" -gt "$GOLDEN_DIFF_LINES" ]; then
+				echo "# ... $((lines - GOLDEN_DIFF_LINES)) more diff lines in report.$ext"
+			fi
 			bad=1
 		fi
 	done
