@@ -337,6 +337,17 @@ compare_flagged(struct expect_diffs *d, const char *lb, const json_t *w, const j
 	return rc;
 }
 
+static int
+compare_silent(struct expect_diffs *d, const char *lb, const json_t *w, const json_t *g)
+{
+	static const char *const fields[] = { "why", "cause" };
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]) && !rc; i++)
+		rc = field(d, lb, fields[i], member(w, fields[i]), member(g, fields[i]));
+	return rc;
+}
+
 /* The one-line identity of an entry present on one side only. */
 static int
 one_sided(struct expect_diffs *d, enum kind k, const struct item *it, bool missing)
@@ -402,8 +413,7 @@ compare_list(struct expect_diffs *d, enum kind k, const struct side *ws, const s
 			else if (k == K_FLAGGED)
 				rc = compare_flagged(d, lb, wv[i].obj, gv[j].obj);
 			else
-				rc = field(d, lb, "why", json_object_get(wv[i].obj, "why"),
-					   json_object_get(gv[j].obj, "why"));
+				rc = compare_silent(d, lb, wv[i].obj, gv[j].obj);
 			i++;
 			j++;
 		}
@@ -535,7 +545,7 @@ static const char *const keep_event[] = {
 static const char *const keep_flagged[] = {
 	"path", "index", "verdict", "rule", "message", "cause", "event", NULL
 };
-static const char *const keep_silent[] = { "path", "index", "why", NULL };
+static const char *const keep_silent[] = { "path", "index", "why", "cause", NULL };
 
 static size_t
 skip_ws(const char *b, size_t n, size_t i)

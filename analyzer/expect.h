@@ -12,7 +12,8 @@
  *   - flagged packets, paired by (capture path, index, rule): verdict,
  *     message, cause, the event they are linked to; one missing or extra
  *     is a difference;
- *   - packets conntrack marks INVALID silently, paired by (path, index): why;
+ *   - packets conntrack marks INVALID silently, paired by (path, index): why,
+ *     cause;
  *   - summary counts (maps such as by_cause compared key by key, a missing
  *     key counting 0), the kernel profile and the sysctl values (they
  *     explain verdict changes).

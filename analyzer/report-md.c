@@ -594,7 +594,7 @@ report_md_write(const struct report *r, FILE *out)
 
 	if (r->n_silent) {
 		fprintf(out, "\n## Packets conntrack marks INVALID without a log line (%llu)\n\n"
-			"| capture | record | time | why |\n|---|---:|---|---|\n",
+			"| capture | record | time | why | cause |\n|---|---:|---|---|---|\n",
 			(unsigned long long)r->stats.packets_invalid_silent);
 		for (size_t i = 0; i < r->n_silent && i < MD_SILENT_MAX; i++) {
 			const struct report_silent *e = &r->silent[i];
@@ -605,6 +605,8 @@ report_md_write(const struct report *r, FILE *out)
 			put_time(out, e->ts_sec, e->ts_nsec);
 			fputs(" | ", out);
 			md_text(out, e->why);
+			fputs(" | ", out);
+			md_code(out, cause_code(e->cause));
 			fputs(" |\n", out);
 		}
 		if (r->stats.packets_invalid_silent > MD_SILENT_MAX)

@@ -572,7 +572,7 @@ report_text_write_color(const struct report *r, FILE *out, bool color)
 			put_safe(out, e->path);
 			fprintf(out, " #%llu %s: ", (unsigned long long)e->index, t);
 			put_safe(out, e->why);
-			fputc('\n', out);
+			fprintf(out, " [%s]\n", cause_code(e->cause));
 		}
 		if (r->stats.packets_invalid_silent > TEXT_SILENT_MAX)
 			fprintf(out, "  ... and %llu more (all in the JSON report)\n",
