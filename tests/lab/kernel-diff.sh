@@ -184,13 +184,22 @@ else
 fi
 
 # ---- 2. the engine --------------------------------------------------------------
+# A built ctexplain that cannot write a JSON report is a failure, not a skip:
+# the engine comparison must not pass by not running.
 engine_ok=
-if [ -x "$ctexplain" ] &&
-   "$ctexplain" --format json "$work/st1/capture.pcap" > "$work/probe.json" 2>/dev/null &&
-   grep -q '"flagged_packets"' "$work/probe.json"; then
-	engine_ok=1
+reason="$ctexplain not built"
+if [ -x "$ctexplain" ]; then
+	"$ctexplain" --format json "$work/st1/capture.pcap" > "$work/probe.json" 2> "$work/probe.err"
+	rc=$?
+	if { [ $rc -eq 0 ] || [ $rc -eq 3 ]; } && grep -q '"flagged_packets"' "$work/probe.json"; then
+		engine_ok=1
+		ok "ctexplain writes a JSON report"
+	else
+		notok "ctexplain writes a JSON report (exit status $rc)"
+		head -5 "$work/probe.err" | diag
+		reason="ctexplain failed"
+	fi
 fi
-reason="ctexplain JSON report not available yet"
 
 # Work list: TITLE<TAB>PCAP<TAB>SYSCTLFILE[<TAB>DIR already replayed]
 : > "$work/list"
