@@ -136,6 +136,8 @@ enum ftype { FT_BOOL, FT_INT, FT_STR };
 	X(FLOW_RETRANS,     "flow.retrans",         FT_INT) \
 	X(SELF_WSCALE,      "self.wscale_offered",  FT_INT)  /* -2 no SYN seen, -1 not offered */ \
 	X(PEER_WSCALE,      "peer.wscale_offered",  FT_INT) \
+	X(SELF_WSCALE_TXT,  "self.wscale_text",     FT_STR)  /* "window scale 7", "no window-scale option" */ \
+	X(PEER_WSCALE_TXT,  "peer.wscale_text",     FT_STR) \
 	X(WSCALE_ONE_SIDED, "wscale.one_sided",     FT_BOOL) /* both SYNs seen, one offered */ \
 	X(SELF_MAX_END,     "self.max_end",         FT_INT) \
 	X(PEER_MAX_END,     "peer.max_end",         FT_INT) \
@@ -256,6 +258,18 @@ set_fmt(struct facts *f, enum fact_id id, const char *fmt, ...)
 	va_end(ap);
 	f->v[id].known = true;
 	f->v[id].s = f->v[id].buf;
+}
+
+/* What a side's SYN said about window scaling (ct_flow_hist.syn_wscale). */
+static void
+set_wscale_text(struct facts *f, enum fact_id id, int8_t ws)
+{
+	if (ws >= 0)
+		set_fmt(f, id, "window scale %d", ws);
+	else if (ws == -1)
+		set_s(f, id, "no window-scale option");
+	else
+		set_s(f, id, "no SYN captured");
 }
 
 /* tcp_valid_flags[] of the kernel, as a pattern name for the others. */
@@ -474,6 +488,8 @@ eval_facts(const struct diag_input *in, struct facts *f)
 				((fh->bits[0] | fh->bits[1]) & CT_FH_RST));
 	set_i(f, F_SELF_WSCALE, fh->syn_wscale[d]);
 	set_i(f, F_PEER_WSCALE, fh->syn_wscale[o]);
+	set_wscale_text(f, F_SELF_WSCALE_TXT, fh->syn_wscale[d]);
+	set_wscale_text(f, F_PEER_WSCALE_TXT, fh->syn_wscale[o]);
 	set_b(f, F_WSCALE_ONE_SIDED, fh->syn_wscale[0] >= -1 && fh->syn_wscale[1] >= -1 &&
 				     ((fh->syn_wscale[0] < 0) != (fh->syn_wscale[1] < 0)));
 	set_b(f, F_SYN_ON_ENTRY, fc->had_entry && (fc->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN);

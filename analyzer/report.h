@@ -65,7 +65,12 @@ struct report_flagged {
 	char *check;		/* owned, or NULL */
 };
 
-/* Full diagnoses (with timelines) kept for flagged packets at most. */
+/*
+ * Full diagnoses (with timelines) kept for flagged packets at most.  These are
+ * made in report_finish(), knowing the flow's later packets and the causes of
+ * earlier INVALID packets of the flow; beyond the cap a flagged packet gets
+ * its cause when it is added, from what the flow showed up to then.
+ */
 #define REPORT_DIAG_MAX 10000u
 
 /* A packet the engine finds INVALID without any log line (static reason). */
