@@ -113,6 +113,8 @@ enum ftype { FT_BOOL, FT_INT, FT_STR };
 	X(PEER_LAST_FLAGS,  "peer.last_flag_pattern", FT_STR) /* pkt.flag_pattern of the peer's last packet */ \
 	X(SYN_SAME_ISN,     "syn.same_isn",         FT_BOOL) /* a SYN repeating the sender's last SYN's seq */ \
 	X(ACK_IN_PEER_WIN,  "ack.within_peer_window", FT_BOOL) /* ack <= what the peer was allowed to send */ \
+	X(ACK_BELOW_OWN,    "ack.below_own",        FT_BOOL) /* the sender already acknowledged more before */ \
+	X(ACK_BELOW_BY,     "ack.below_own_by",     FT_INT) \
 	X(SELF_WIN_ZERO,    "self.window_zero",     FT_BOOL) /* the sender's previous window was 0 */ \
 	X(SELF_PKTS_TOTAL,  "self.pkts_total",      FT_INT)  /* over the flow's whole life */ \
 	X(PEER_PKTS_TOTAL,  "peer.pkts_total",      FT_INT) \
@@ -518,6 +520,13 @@ eval_facts(const struct diag_input *in, struct facts *f)
 		set_b(f, F_ACK_BEYOND, beyond);
 		if (beyond)
 			set_i(f, F_ACK_BEYOND_BY, (uint32_t)(fc->ack - fh->max_end[o]));
+	}
+	if (!hp && (fc->tcp_flags & TCPF_ACK) && (fh->bits[d] & CT_FH_ACK)) {
+		bool below = seq_before(fc->ack, fh->max_ack[d]);
+
+		set_b(f, F_ACK_BELOW_OWN, below);
+		if (below)
+			set_i(f, F_ACK_BELOW_BY, (uint32_t)(fh->max_ack[d] - fc->ack));
 	}
 	if (!hp && (fh->bits[o] & CT_FH_ACK)) {
 		bool acked = fc->len > 0 && !seq_after(fc->end, fh->max_ack[o]);

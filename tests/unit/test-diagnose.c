@@ -506,6 +506,13 @@ test_facts(void)
 	c = diagnose(&f, REASON_TCP_SEQ_UNDER_LB, CT_IGNORE, CT_BOUND_II);
 	TEST(check_str(c, "stale_retransmission"), "data acknowledged 99000 bytes ago: %s", c);
 
+	/* an old ACK: below what the same side acknowledged before */
+	base(&f);
+	f.fh.max_ack[0] = 500000;
+	f.ack = 300000;
+	c = diagnose(&f, REASON_TCP_ACK_UNDER_LB, CT_IGNORE, CT_BOUND_IV);
+	TEST(check_str(c, "stale_retransmission"), "ACK 200000 below the sender's own earlier ACK: %s", c);
+
 	/* keepalive probe: 0 bytes at snd_una - 1, receiver window open */
 	base(&f);
 	f.seq = 99999;
