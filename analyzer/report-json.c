@@ -616,6 +616,7 @@ stats_obj(struct jb *b, const struct report *r)
 	set(b, o, "flagged_dropped", juint(r->stats.flagged_dropped));
 	set(b, o, "silent_dropped", juint(r->stats.silent_dropped));
 	set(b, o, "candidates_dropped", juint(r->stats.candidates_dropped));
+	set(b, o, "diagnoses_without_timeline", juint(r->stats.diag_dropped));
 	return o;
 }
 
