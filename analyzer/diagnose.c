@@ -885,9 +885,13 @@ tmpl_check(const char *t, char *err, size_t esz)
 	return 0;
 }
 
-/* Render @t; NULL when a fact it prints is unknown (or out of memory: *oom). */
+/*
+ * Render @t.  A fact it prints that is unknown makes it NULL, or with
+ * @lenient prints "?" (a sentence is always shown).  NULL with *oom set on
+ * out-of-memory.
+ */
 static char *
-tmpl_render(const char *t, const struct facts *f, bool *oom)
+tmpl_render(const char *t, const struct facts *f, bool lenient, bool *oom)
 {
 	size_t cap = strlen(t) + 64, n = 0;
 	char *out = malloc(cap);
@@ -910,12 +914,14 @@ tmpl_render(const char *t, const struct facts *f, bool *oom)
 			const struct fval *fv;
 
 			t = e + 1;
-			if (id < 0 || !f->v[id].known) {
+			if ((id < 0 || !f->v[id].known) && !lenient) {
 				free(out);
 				return NULL;
 			}
-			fv = &f->v[id];
-			if (fact_info[id].type == FT_STR)
+			fv = id >= 0 ? &f->v[id] : NULL;
+			if (!fv || !fv->known)
+				v = "?";
+			else if (fact_info[id].type == FT_STR)
 				v = fv->s;
 			else if (fact_info[id].type == FT_BOOL)
 				v = fv->i ? "yes" : "no";
@@ -1580,7 +1586,7 @@ add_evidence(struct diagnosis *d, const struct evid *ev, size_t n, const struct 
 
 		if (!all_hold(ev[i].when, ev[i].n_when, f))
 			continue;
-		line = tmpl_render(ev[i].text, f, &oom);
+		line = tmpl_render(ev[i].text, f, false, &oom);
 		if (!line) {
 			if (oom)
 				return -1;
@@ -1631,9 +1637,7 @@ diag_run(const struct diag_rules *r, const struct diag_input *in, struct diagnos
 	d->rule = ru ? ru->id : "none";
 	d->confidence = ru ? ru->confidence : "low";
 	if (ru) {
-		d->sentence = tmpl_render(ru->sentence, &f, &oom);
-		if (!d->sentence && !oom)	/* a number is missing: the text as written */
-			d->sentence = dupstr(ru->sentence);
+		d->sentence = tmpl_render(ru->sentence, &f, true, &oom);
 		d->consequence = ru->cons[in->verdict == CT_INVALID ? 0
 					  : in->verdict == CT_IGNORE ? 1 : 2];
 		d->remedies = xcalloc(ru->n_rem + 1, sizeof(*d->remedies));
