@@ -236,6 +236,7 @@ ct_facts_fill(struct ct_facts *f, const struct ct_graveyard *gy, const struct ct
 	f->l4_len = pkt->l4_len;
 	f->len = pkt->payload_len;
 	f->csum = (uint8_t)pkt->l4_csum_nf;
+	f->csum_rfc = (uint8_t)pkt->l4_csum;
 	f->csum_partial = pkt->l4_csum_nf == CSUM_BAD && csum_is_partial(pkt);
 	f->wscale = -1;
 	if (pkt->proto == PROTO_TCP && pkt->has_l4) {

@@ -134,6 +134,7 @@ struct ct_facts {
 	uint8_t tcp_flags, doff, tcp_res;
 	int8_t wscale;		/* the packet's wscale option, -1 none */
 	uint8_t csum;		/* enum csum_state as conntrack verifies it */
+	uint8_t csum_rfc;	/* enum csum_state as the RFC defines it (pkt.l4_csum) */
 	bool is_fragment;	/* the packet itself is an (unreassembled) fragment */
 	uint32_t notes;		/* enum pkt_note bits */
 	uint32_t seq, ack, end, len, l4_len, ip_len;

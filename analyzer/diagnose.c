@@ -95,6 +95,7 @@ enum ftype { FT_BOOL, FT_INT, FT_STR };
 	X(PKT_WSCALE,       "pkt.wscale",           FT_INT)  /* option value, unknown when absent */ \
 	X(PKT_CSUM_BAD,     "pkt.csum_bad",         FT_BOOL) \
 	X(PKT_CSUM_PARTIAL, "pkt.csum_partial",     FT_BOOL) /* field = pseudo-header sum */ \
+	X(PKT_CSUM_RFC_OK,  "pkt.csum_valid_per_rfc", FT_BOOL) /* the RFC checksum verifies */ \
 	X(PKT_HEADER_BAD,   "pkt.header_bad",       FT_BOOL) \
 	X(PKT_HEADER_WHAT,  "pkt.header_problem",   FT_STR) \
 	X(PKT_DOFF,         "pkt.doff",             FT_INT)  /* TCP data offset, bytes */ \
@@ -435,6 +436,8 @@ eval_facts(const struct diag_input *in, struct facts *f)
 		set_s(f, F_PKT_DIR, d ? "reply" : "original");
 	set_b(f, F_PKT_CSUM_BAD, fc->csum == CSUM_BAD);
 	set_b(f, F_PKT_CSUM_PARTIAL, fc->csum_partial);
+	if (fc->csum_rfc != CSUM_UNKNOWN)
+		set_b(f, F_PKT_CSUM_RFC_OK, fc->csum_rfc == CSUM_OK || fc->csum_rfc == CSUM_ZERO);
 	set_b(f, F_PKT_FRAGMENT, fc->is_fragment || fc->reassembled);
 	set_b(f, F_PKT_REASSEMBLED, fc->reassembled);
 	set_i(f, F_PKT_L4_LEN, fc->l4_len);

@@ -578,6 +578,16 @@ test_facts(void)
 	c = diagnose(&f, REASON_TCP_BAD_CHECKSUM, CT_INVALID, 0);
 	TEST(check_str(c, "checksum_offload"), "bad checksum on an outgoing packet: %s", c);
 
+	/* near miss of checksum_corrupt: the RFC checksum verifies, only conntrack's does not */
+	base(&f);
+	f.csum = CSUM_BAD;
+	f.csum_rfc = CSUM_OK;
+	c = diagnose(&f, REASON_TCP_BAD_CHECKSUM, CT_INVALID, 0);
+	TEST(check(strcmp(c, "checksum_corrupt") != 0), "near miss: valid per RFC, bad for conntrack: %s", c);
+	f.csum_rfc = CSUM_BAD;
+	c = diagnose(&f, REASON_TCP_BAD_CHECKSUM, CT_INVALID, 0);
+	TEST(check_str(c, "checksum_corrupt"), "bad both ways on an incoming packet: %s", c);
+
 	/* not from the message alone: the same reason without a packet is unknown */
 	c = diagnose(NULL, REASON_TCP_FLAGS_INVALID, CT_INVALID, 0);
 	TEST(check_str(c, "unknown"), "no packet, only the message: %s", c);
