@@ -41,6 +41,24 @@ struct group {
 	uint32_t first, last;	/* first and last event (index) of the group */
 };
 
+/* Provisional clock offset, used while packets are still coming to choose
+ * which candidates an event over the cap keeps (see evict_slot()). */
+struct prov {
+	bool known;
+	int64_t offset_us;
+	uint64_t firsts;	/* events of the clock that got a first candidate */
+	uint64_t firsts_used;	/* firsts when offset_us was last computed */
+};
+
+/* A packet taken by an event, per (clock, reason, message, IN, OUT): the
+ * kernel logs a packet once per message, so two events of one log with the
+ * same message are two packets (see decide()). */
+struct claim {
+	uint64_t index;
+	uint32_t file_id, clock, reason, tag;
+	uint32_t ev;		/* event index + 1; 0 = empty slot */
+};
+
 struct ev_state {
 	uint32_t next;		/* next event of the same group, UINT32_MAX = end */
 	uint32_t clock;		/* index into clocks */
@@ -61,6 +79,9 @@ struct corr {
 	unsigned masks_used;	/* bit m set: some group has mask m */
 	struct corr_clock *clocks;
 	size_t n_clocks;
+	struct prov *prov;	/* one per clock */
+	struct claim *claims;	/* corr_finish() only */
+	size_t claims_size;	/* power of two */
 	uint64_t n_cand_total;
 	uint64_t dropped;
 	bool finished;
@@ -255,6 +276,9 @@ corr_new_boots(const struct log_event *events, size_t n, const char *const *boot
 			g->last = (uint32_t)i;
 		}
 	}
+	c->prov = xcalloc(c->n_clocks ? c->n_clocks : 1, sizeof(*c->prov));
+	if (!c->prov)
+		goto fail;
 	return c;
 fail:
 	corr_free(c);
@@ -398,34 +422,57 @@ corr_ts_us(int64_t sec, uint32_t nsec)
 	return sec * 1000000 + (int64_t)((nsec % 1000000000u) / 1000);
 }
 
+static int evict_slot(struct corr *c, size_t i, int64_t ts_us, uint32_t *slot);
+
+/*
+ * Keep packet @p as a candidate of event @i.  Over the caps, the packet
+ * replaces the kept candidate farthest in time from where the provisional
+ * clock offset expects the event's packet, when it is nearer (a flow of
+ * many identical packets: the copies near the log line are kept, not the
+ * first ones of the capture); the count of packets not kept is the same.
+ */
 static int
-add_cand(struct corr *c, struct ev_state *s, const struct pkt *p, bool ttl_differs,
+add_cand(struct corr *c, size_t i, const struct pkt *p, bool ttl_differs,
 	 const struct ct_result *res, const char *const *texts)
 {
+	struct ev_state *s = &c->st[i];
 	struct corr_cand *cd;
+	struct corr_detail *d;
+	int64_t ts = corr_ts_us(p->ts_sec, p->ts_nsec);
+	uint32_t slot = 0;
 
-	s->seen++;
+	if (s->seen++ == 0)
+		c->prov[s->clock].firsts++;
 	if (s->n_cand >= CORR_CAND_PER_EVENT || c->n_cand_total >= CORR_CAND_MAX) {
+		int rc = s->n_cand ? evict_slot(c, i, ts, &slot) : 0;
+
 		c->dropped++;
-		return 0;
-	}
-	if (!s->cand) {
-		s->cand = xcalloc(CORR_CAND_PER_EVENT, sizeof(*s->cand));
-		if (!s->cand)
+		if (rc <= 0)
+			return rc;
+		d = detail_new(res, texts);
+		if (!d)
 			return ERR_NOMEM;
+		detail_free(s->cand[slot].detail);
+	} else {
+		if (!s->cand) {
+			s->cand = xcalloc(CORR_CAND_PER_EVENT, sizeof(*s->cand));
+			if (!s->cand)
+				return ERR_NOMEM;
+		}
+		d = detail_new(res, texts);
+		if (!d)
+			return ERR_NOMEM;
+		slot = s->n_cand++;
+		c->n_cand_total++;
 	}
-	cd = &s->cand[s->n_cand];
+	cd = &s->cand[slot];
 	memset(cd, 0, sizeof(*cd));
 	cd->file_id = p->file_id;
 	cd->index = p->index;
-	cd->ts_us = corr_ts_us(p->ts_sec, p->ts_nsec);
+	cd->ts_us = ts;
 	cd->ts_nsec = p->ts_nsec;
 	cd->ttl_differs = ttl_differs;
-	cd->detail = detail_new(res, texts);
-	if (!cd->detail)
-		return ERR_NOMEM;
-	s->n_cand++;
-	c->n_cand_total++;
+	cd->detail = d;
 	return 0;
 }
 
@@ -451,7 +498,7 @@ corr_offer(struct corr *c, const struct pkt *p, const struct ct_result *res,
 
 			if (!corr_fields_match(&c->ev[i].pkt, p, &ttl))
 				continue;
-			rc = add_cand(c, &c->st[i], p, ttl, res, texts);
+			rc = add_cand(c, i, p, ttl, res, texts);
 			if (rc < 0)
 				return rc;
 		}
@@ -485,6 +532,163 @@ cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int64_t
+abs64(int64_t x)
+{
+	return x < 0 ? -x : x;
+}
+
+/*
+ * The differences (packet time - event time) of the events of clock @k that
+ * have exactly one candidate so far, sorted, into @d (room for every event).
+ * Returns their number.
+ */
+static size_t
+clock_pairs(const struct corr *c, size_t k, int64_t *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n_ev; i++) {
+		const struct ev_state *s = &c->st[i];
+		int64_t t;
+
+		if (s->clock != k || s->seen != 1 || s->n_cand != 1 || !ev_time(c, i, &t))
+			continue;
+		d[n++] = s->cand[0].ts_us - t;
+	}
+	if (n)
+		qsort(d, n, sizeof(*d), cmp_i64);
+	return n;
+}
+
+/*
+ * Event @i holds all the candidates it may and another packet at @ts_us
+ * matches: which kept candidate to give up for it.  The provisional offset
+ * is the median of the pairs so far, recomputed whenever the number of
+ * events of the clock with a candidate has doubled (amortised linear).
+ * 1 = replace *slot, 0 = drop the new packet (also while no offset is known:
+ * the first packets stay), or ERR_NOMEM.
+ */
+static int
+evict_slot(struct corr *c, size_t i, int64_t ts_us, uint32_t *slot)
+{
+	const struct ev_state *s = &c->st[i];
+	struct prov *pv = &c->prov[s->clock];
+	int64_t t, expect, worst = -1;
+
+	if (!ev_time(c, i, &t))
+		return 0;
+	if (pv->firsts > pv->firsts_used && pv->firsts >= 2 * pv->firsts_used) {
+		int64_t *d = xcalloc(c->n_ev, sizeof(*d));
+		size_t n;
+
+		if (!d)
+			return ERR_NOMEM;
+		n = clock_pairs(c, s->clock, d);
+		if (n) {
+			pv->known = true;
+			pv->offset_us = d[(n - 1) / 2];
+		}
+		pv->firsts_used = pv->firsts;
+		free(d);
+	}
+	if (!pv->known)
+		return 0;
+	expect = t + pv->offset_us;
+	for (uint32_t j = 0; j < s->n_cand; j++) {
+		int64_t dt = abs64(s->cand[j].ts_us - expect);
+
+		if (dt > worst) {
+			worst = dt;
+			*slot = j;
+		}
+	}
+	return abs64(ts_us - expect) < worst;
+}
+
+static uint32_t
+fnv_str(uint32_t h, const char *s)
+{
+	for (; s && *s; s++) {
+		h ^= (uint8_t)*s;
+		h *= 16777619u;
+	}
+	return (h ^ 0xff) * 16777619u;	/* a separator: "ab","c" != "a","bc" */
+}
+
+/* The claim key of event @i's candidate @cd. */
+static void
+claim_key(const struct corr *c, size_t i, const struct corr_cand *cd, struct claim *k)
+{
+	const struct log_event *e = &c->ev[i];
+	uint32_t h = 2166136261u;
+
+	memset(k, 0, sizeof(*k));
+	k->index = cd->index;
+	k->file_id = cd->file_id;
+	k->clock = c->st[i].clock;
+	k->reason = (uint32_t)e->reason;
+	if (e->reason == REASON_UNRECOGNIZED)
+		h = fnv_str(h, e->message);
+	h = fnv_str(h, e->pkt.in);
+	k->tag = fnv_str(h, e->pkt.out);
+}
+
+/* Slot of key @k in the claims table (its own, or the empty one to use). */
+static size_t
+claim_find(const struct corr *c, const struct claim *k)
+{
+	size_t m = c->claims_size - 1;
+	uint64_t h = k->index;
+	size_t i;
+
+	h = (h ^ k->file_id) * 0x9e3779b97f4a7c15ull;
+	h = (h ^ k->clock) * 0x9e3779b97f4a7c15ull;
+	h = (h ^ k->reason ^ ((uint64_t)k->tag << 32)) * 0x9e3779b97f4a7c15ull;
+	i = (size_t)(h ^ (h >> 29)) & m;
+	while (c->claims[i].ev) {
+		const struct claim *o = &c->claims[i];
+
+		if (o->index == k->index && o->file_id == k->file_id && o->clock == k->clock &&
+		    o->reason == k->reason && o->tag == k->tag)
+			return i;
+		i = (i + 1) & m;
+	}
+	return i;
+}
+
+/* Has another event of the same log and message taken @cd? */
+static bool
+taken(const struct corr *c, size_t i, const struct corr_cand *cd)
+{
+	struct claim k;
+	size_t slot;
+
+	if (!c->claims)
+		return false;
+	claim_key(c, i, cd, &k);
+	slot = claim_find(c, &k);
+	return c->claims[slot].ev && c->claims[slot].ev != i + 1;
+}
+
+/* Event @i takes its chosen packet (the first taker keeps it). */
+static void
+claim(struct corr *c, size_t i)
+{
+	const struct corr_cand *cd = c->st[i].res.cand;
+	struct claim k;
+	size_t slot;
+
+	if (!cd || !c->claims)
+		return;
+	claim_key(c, i, cd, &k);
+	slot = claim_find(c, &k);
+	if (!c->claims[slot].ev) {
+		k.ev = (uint32_t)i + 1;
+		c->claims[slot] = k;
+	}
+}
+
 static bool
 agrees(const struct log_event *e, const struct corr_cand *cd)
 {
@@ -493,6 +697,9 @@ agrees(const struct log_event *e, const struct corr_cand *cd)
 			return true;
 	return false;
 }
+
+/* Passes over the undecided events in corr_finish(). */
+#define CORR_PASSES 4
 
 /* Candidates closer than this to the best one are never told apart by
  * time (timestamps of different clocks round differently). */
@@ -507,20 +714,11 @@ estimate_clocks(struct corr *c)
 		return ERR_NOMEM;
 	for (size_t k = 0; k < c->n_clocks; k++) {
 		struct corr_clock *ck = &c->clocks[k];
-		size_t n = 0;
+		size_t n = clock_pairs(c, k, d);
 
-		for (size_t i = 0; i < c->n_ev; i++) {
-			const struct ev_state *s = &c->st[i];
-			int64_t t;
-
-			if (s->clock != k || s->seen != 1 || s->n_cand != 1 || !ev_time(c, i, &t))
-				continue;
-			d[n++] = s->cand[0].ts_us - t;
-		}
 		ck->pairs = n;
 		if (n == 0)
 			continue;
-		qsort(d, n, sizeof(*d), cmp_i64);
 		ck->known = true;
 		/* median; the lower middle for an even count (deterministic) */
 		ck->offset_us = d[(n - 1) / 2];
@@ -557,7 +755,8 @@ only(const struct ev_state *s, uint32_t live)
 
 /*
  * Narrow the candidates down, each step only when it leaves at least one:
- * time (those within the clock tolerance of the nearest), then TTL (the
+ * time (those within the clock tolerance of the nearest, among the packets
+ * no other event of the same log and message has taken), then TTL (the
  * logged TTL, not a copy from another hop), then engine agreement (flagged
  * with the logged reason).  The first step that leaves exactly one decides.
  * Without an estimated clock the time step is skipped; TTL and engine steps
@@ -595,16 +794,21 @@ decide(struct corr *c, size_t i)
 	if (ck->known && ev_time(c, i, &t)) {
 		int64_t expect = t + ck->offset_us, best = INT64_MAX;
 
+		sub = 0;
+		for (uint32_t j = 0; j < s->n_cand; j++)
+			if (!taken(c, i, &s->cand[j]))
+				sub |= 1u << j;
+		if (sub)
+			live = sub;
 		for (uint32_t j = 0; j < s->n_cand; j++) {
-			int64_t dt = s->cand[j].ts_us - expect;
+			int64_t dt = abs64(s->cand[j].ts_us - expect);
 
-			dt = dt < 0 ? -dt : dt;
-			best = dt < best ? dt : best;
+			if ((live & (1u << j)) && dt < best)
+				best = dt;
 		}
 		for (uint32_t j = 0; j < s->n_cand; j++) {
-			int64_t dt = s->cand[j].ts_us - expect;
+			int64_t dt = abs64(s->cand[j].ts_us - expect);
 
-			dt = dt < 0 ? -dt : dt;
 			if (dt - best > ck->tolerance_us)
 				live &= ~(1u << j);
 		}
@@ -653,8 +857,45 @@ corr_finish(struct corr *c)
 	rc = estimate_clocks(c);
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; i < c->n_ev; i++)
-		decide(c, i);
+	/*
+	 * One packet, one event per message: the exact pairs take their
+	 * packets first, then the others in log order, each among the packets
+	 * not taken yet; an event left undecided is tried again once the
+	 * others have taken theirs (a few passes while that decides more).
+	 */
+	c->claims_size = 16;
+	while (c->claims_size < 2 * c->n_ev + 2)
+		c->claims_size *= 2;
+	c->claims = xcalloc(c->claims_size, sizeof(*c->claims));
+	if (!c->claims)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < c->n_ev; i++) {
+		if (c->st[i].seen == 1 && c->st[i].n_cand == 1) {
+			decide(c, i);
+			claim(c, i);
+		}
+	}
+	for (unsigned pass = 0; pass < CORR_PASSES; pass++) {
+		bool more = false;
+
+		for (size_t i = 0; i < c->n_ev; i++) {
+			const struct ev_state *s = &c->st[i];
+
+			if (s->seen == 1 && s->n_cand == 1)
+				continue;
+			if (pass > 0 && (s->res.how != CORR_NONE || s->n_cand < 2))
+				continue;
+			decide(c, i);
+			if (s->res.how != CORR_NONE) {
+				claim(c, i);
+				more = pass > 0 || more;
+			}
+		}
+		if (pass > 0 && !more)
+			break;
+	}
+	free(c->claims);
+	c->claims = NULL;
 	c->finished = true;
 	return 0;
 }
@@ -696,5 +937,7 @@ corr_free(struct corr *c)
 	free(c->groups);
 	free(c->table);
 	free(c->clocks);
+	free(c->prov);
+	free(c->claims);
 	free(c);
 }

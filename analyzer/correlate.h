@@ -21,10 +21,18 @@
  * is broken by the TTL (a copy captured on another hop has another TTL),
  * then by engine agreement (the engine flagged that packet with the
  * event's reason); if still undecided the event is reported as ambiguous.
+ * One packet, one event: the kernel logs a packet once per message, so
+ * among the events of one clock with the same reason (and IN/OUT; message
+ * text when unrecognized), a packet taken by one event (exact pairs first,
+ * then in log order) is not offered to the others by time while they have
+ * another candidate; many identical datagrams (IPv6 has no IP ID) then go
+ * to distinct events.
  *
  * Memory does not grow with capture size: packets are not kept, only the
  * candidates (a small copy per packet that matched an event's fields),
- * capped per event and in total, with the caps reported as notes.
+ * capped per event and in total, with the caps reported as notes.  Over
+ * the per-event cap, the candidates nearest to where a provisional offset
+ * (the median of the pairs so far) puts the event's packet are kept.
  */
 #ifndef CTEXPLAIN_CORRELATE_H
 #define CTEXPLAIN_CORRELATE_H
