@@ -9,6 +9,9 @@
  *
  *	gen-capture OUT.pcap [FLOWS [BYTES_PER_FLOW [LIVE]]]
  *	gen-capture --single OUT.pcap N   (N one-packet flows: memory bound test)
+ *	gen-capture --bad-csum OUT.pcap N (the same, every TCP checksum wrong: N
+ *					   packets the kernel logs, to bound the
+ *					   flagged-packet list)
  */
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -30,6 +33,7 @@ struct flow {
 static pcap_dumper_t *dumper;
 static uint64_t now_ns = 1764169200ULL * 1000000000ULL;	/* 2025-11-26 */
 static uint8_t frame[2048];
+static int bad_csum;	/* --bad-csum: every TCP checksum off by one */
 
 static uint32_t
 csum_add(uint32_t s, const uint8_t *p, size_t n)
@@ -103,7 +107,7 @@ emit(uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp, uint32_t seq, uint32_
 	uint32_t s = csum_add(0, ip + 12, 8);
 	s += 6 + thl + len;
 	s = csum_add(s, tcp, thl + len);
-	put16(tcp + 16, csum_fold(s));
+	put16(tcp + 16, (uint16_t)(csum_fold(s) ^ bad_csum));
 
 	h.ts.tv_sec = (time_t)(now_ns / 1000000000ULL);
 	h.ts.tv_usec = (suseconds_t)(now_ns % 1000000000ULL / 1000);
@@ -180,13 +184,14 @@ main(int argc, char **argv)
 	int single = 0;
 	pcap_t *dead;
 
-	if (argc >= 2 && strcmp(argv[1], "--single") == 0) {
+	if (argc >= 2 && (strcmp(argv[1], "--single") == 0 || strcmp(argv[1], "--bad-csum") == 0)) {
 		single = 1;
+		bad_csum = strcmp(argv[1], "--bad-csum") == 0;
 		argv++;
 		argc--;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: gen-capture [--single] OUT.pcap [FLOWS [BYTES [LIVE]]]\n");
+		fprintf(stderr, "usage: gen-capture [--single|--bad-csum] OUT.pcap [FLOWS [BYTES [LIVE]]]\n");
 		return 2;
 	}
 	if (argc > 2)
