@@ -198,8 +198,14 @@ TESTS += %D%/unit/test-correlate %D%/unit/test-report
 CLI_TESTS = %D%/cli/options.sh %D%/cli/inputs.sh %D%/cli/errors.sh \
 	%D%/cli/contract.sh %D%/cli/determinism.sh %D%/cli/golden.sh \
 	%D%/cli/samples-truth.sh %D%/cli/robust.sh %D%/cli/formats.sh \
-	%D%/cli/eras.sh %D%/cli/causes.sh %D%/cli/diagnosis.sh
+	%D%/cli/eras.sh %D%/cli/causes.sh %D%/cli/diagnosis.sh \
+	%D%/cli/correlate-udp6.sh
 TESTS += $(CLI_TESTS) %D%/golden/run-golden.sh
+EXTRA_DIST += %D%/data/correlate/README \
+	%D%/data/correlate/udp6-flip/kern.log \
+	%D%/data/correlate/udp6-flip/capture.pcap \
+	%D%/data/correlate/udp6-flip/kernel.tsv \
+	%D%/data/correlate/udp6-flip/invalid.tsv
 dist_check_SCRIPTS += $(CLI_TESTS) %D%/cli/cli-lib.sh \
 	%D%/golden/run-golden.sh %D%/golden/update.sh
 EXTRA_DIST += %D%/data/cli/gen-fixtures.py %D%/data/cli/kern.log \
