@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
  * test-correlate.c - the correlator: field comparison, exact matches, the
- * clock offset, choice by time and by engine agreement, ambiguity, caps.
+ * clock offset, choice by time and by engine agreement, ambiguity, caps,
+ * one packet per line and message, the candidates kept over the cap.
  */
 #include "config.h"
 
@@ -389,6 +390,70 @@ test_boots(void)
 	corr_free(c);
 }
 
+static void
+test_one_packet_one_event(void)
+{
+	struct log_event ev[6];
+	struct pkt p;
+	struct ct_result res;
+	struct corr *c;
+
+	/* offset BASE + 10, tolerance 2 us */
+	tcp_event(&ev[0], 0, 1000000, 1, REASON_TCP_SEQ_OVER_UB);
+	tcp_event(&ev[1], 1, 2000000, 2, REASON_TCP_SEQ_OVER_UB);
+	/* two lines 4 us apart about two alike packets 40 us apart: the
+	 * second line is nearer to the first packet than to its own */
+	tcp_event(&ev[2], 2, 3000000, 3, REASON_TCP_SEQ_OVER_UB);
+	tcp_event(&ev[3], 3, 3000004, 3, REASON_TCP_SEQ_OVER_UB);
+	/* another message about the first packet */
+	tcp_event(&ev[4], 4, 3000000, 3, REASON_TCP_ACK_OVER_UB);
+	/* a third line with the same message, both packets taken: the
+	 * nearest, shared, rather than none */
+	tcp_event(&ev[5], 5, 3500000, 3, REASON_TCP_SEQ_OVER_UB);
+	c = corr_new(ev, 6);
+	flag(&res, REASON_TCP_SEQ_OVER_UB);
+	tcp_pkt(&p, 0, BASE + 1000000 + 10, 1);
+	corr_offer(c, &p, &res, NULL);
+	tcp_pkt(&p, 1, BASE + 2000000 + 12, 2);
+	corr_offer(c, &p, &res, NULL);
+	tcp_pkt(&p, 2, BASE + 3000000 + 10, 3);
+	corr_offer(c, &p, &res, NULL);
+	tcp_pkt(&p, 3, BASE + 3000040 + 10, 3);
+	corr_offer(c, &p, &res, NULL);
+	corr_finish(c);
+	TEST(check_int(corr_result(c, 2)->how, ==, CORR_TIME) &&
+	     check_uint(corr_result(c, 2)->cand->index, ==, 2) &&
+	     check_int(corr_result(c, 3)->how, ==, CORR_TIME) &&
+	     check_uint(corr_result(c, 3)->cand->index, ==, 3),
+	     "one packet per line: the second line takes the packet the first left");
+	TEST(check_int(corr_result(c, 4)->how, ==, CORR_TIME) &&
+	     check_uint(corr_result(c, 4)->cand->index, ==, 2),
+	     "a packet is taken once per message: another reason may take it too");
+	TEST(check_int(corr_result(c, 5)->how, ==, CORR_TIME) &&
+	     check_uint(corr_result(c, 5)->cand->index, ==, 3),
+	     "every candidate taken: the nearest, shared");
+	corr_free(c);
+
+	/* 20 alike packets 10 ms apart, the 11th at the line's time: over
+	 * the cap of 8, those near where the offset puts the line are kept */
+	tcp_event(&ev[0], 0, 1000000, 1, REASON_TCP_SEQ_OVER_UB);
+	tcp_event(&ev[1], 1, 2000000, 9, REASON_TCP_SEQ_OVER_UB);
+	c = corr_new(ev, 2);
+	tcp_pkt(&p, 0, BASE + 1000000, 1);
+	corr_offer(c, &p, &res, NULL);
+	for (int i = 0; i < 20; i++) {
+		tcp_pkt(&p, (uint64_t)(1 + i), BASE + 1900000 + i * 10000LL, 9);
+		corr_offer(c, &p, &res, NULL);
+	}
+	corr_finish(c);
+	TEST(check_int(corr_result(c, 1)->how, ==, CORR_TIME) &&
+	     check_uint(corr_result(c, 1)->cand->index, ==, 11) &&
+	     check_uint(corr_result(c, 1)->candidates, ==, 20) &&
+	     check_uint(corr_dropped(c), ==, 20 - CORR_CAND_PER_EVENT),
+	     "over the cap: the copies near the line are kept, not the first ones");
+	corr_free(c);
+}
+
 int
 main(void)
 {
@@ -399,6 +464,7 @@ main(void)
 	test_ipv6_and_no_ports();
 	test_icmp_inner();
 	test_boots();
+	test_one_packet_one_event();
 	TEST(check_int(corr_ts_us(1, 1500), ==, 1000001) &&
 	     check_int(corr_ts_us(INT64_MAX, 0), ==, INT64_C(1) << 53) &&
 	     check_int(corr_ts_us(INT64_MIN, 999999999), ==, -(INT64_C(1) << 53)),
