@@ -64,6 +64,7 @@ EXTRA_DIST += \
 # --- diagnosis (rules/diagnosis, facts, causes)
 check_PROGRAMS += %D%/unit/test-diagnose
 %C%_unit_test_diagnose_LDADD = $(LDADD_TEST)
+%C%_unit_test_diagnose_SOURCES = %D%/unit/test-diagnose.c %D%/unit/tcpseg.h
 TESTS += %D%/unit/test-diagnose
 EXTRA_DIST += \
 	%D%/data/diagnosis-bad/bad-json/diagnosis/rule.json \
@@ -183,6 +184,7 @@ check_PROGRAMS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp
 %C%_unit_test_seq_LDADD = $(LDADD_TEST)
 %C%_unit_test_flow_LDADD = $(LDADD_TEST)
 %C%_unit_test_ct_tcp_LDADD = $(LDADD_TEST)
+%C%_unit_test_ct_tcp_SOURCES = %D%/unit/test-ct-tcp.c %D%/unit/tcpseg.h
 TESTS += %D%/unit/test-seq %D%/unit/test-flow %D%/unit/test-ct-tcp \
 	%D%/tcp/kernel-fuzz.sh %D%/tcp/direction.sh
 dist_check_SCRIPTS += %D%/tcp/kernel-fuzz.sh %D%/tcp/direction.sh

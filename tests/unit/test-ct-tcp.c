@@ -17,6 +17,7 @@
 #include "ct.h"
 #include "ct-proto.h"
 #include "tap.h"
+#include "tcpseg.h"
 #include "util-time.h"
 
 /* ---------------------------------------------------------------------- */
@@ -24,28 +25,16 @@
 
 enum { O_NONE = 0, O_SYN_WS7, O_SYN_NOWS, O_SACK, O_TS, O_SYN_WS2 };
 
-struct tp {
-	struct pkt p;
-	uint8_t buf[60];
-};
 
 static int64_t clock_ms;
 
-static void
-put32(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
 
 /*
  * A TCP segment of the test connection 192.0.2.1:40000 -> 198.51.100.1:80
  * (dir 0) or back (dir 1).  @sack_lo/@sack_hi: one SACK block for O_SACK.
  */
 static void
-mk(struct tp *t, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+mk(struct tseg *t, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
    uint32_t len, int opts, uint32_t sack_lo, uint32_t sack_hi)
 {
 	struct pkt *p = &t->p;
@@ -72,52 +61,20 @@ mk(struct tp *t, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wi
 		break;
 	case O_SACK:
 		o[0] = 1; o[1] = 1; o[2] = 5; o[3] = 10;
-		put32(o + 4, sack_lo);
-		put32(o + 8, sack_hi);
+		tseg_put32(o + 4, sack_lo);
+		tseg_put32(o + 8, sack_hi);
 		olen = 12;
 		break;
 	case O_TS:
 		o[0] = 1; o[1] = 1; o[2] = 8; o[3] = 10;
-		put32(o + 4, 1);
-		put32(o + 8, 2);
+		tseg_put32(o + 4, 1);
+		tseg_put32(o + 8, 2);
 		olen = 12;
 		break;
 	default:
 		break;
 	}
-	p->ts_sec = clock_ms / 1000;
-	p->ts_nsec = (uint32_t)(clock_ms % 1000) * 1000000u;
-	p->dir = PKT_DIR_IN;
-	p->family = 4;
-	memcpy(p->src.b, dir ? b : a, 4);
-	memcpy(p->dst.b, dir ? a : b, 4);
-	p->proto = 6;
-	p->has_l4 = true;
-	p->sport = dir ? dp : sp;
-	p->dport = dir ? sp : dp;
-	p->seq = seq;
-	p->ack = ack;
-	p->window = win;
-	p->tcp_flags = flags;
-	p->doff = (uint8_t)((20 + olen) / 4);
-	p->l4_len = (uint32_t)(20 + olen) + len;
-	p->payload_len = len;
-	p->l3_hdr_len = 20;
-	p->ip_len = 20 + p->l4_len;
-	p->l4_csum = CSUM_OK;
-	p->l4_csum_nf = CSUM_OK;
-	t->buf[0] = (uint8_t)(p->sport >> 8);
-	t->buf[1] = (uint8_t)p->sport;
-	t->buf[2] = (uint8_t)(p->dport >> 8);
-	t->buf[3] = (uint8_t)p->dport;
-	put32(t->buf + 4, seq);
-	put32(t->buf + 8, ack);
-	t->buf[12] = (uint8_t)(p->doff << 4);
-	t->buf[13] = flags;
-	t->buf[14] = (uint8_t)(win >> 8);
-	t->buf[15] = (uint8_t)win;
-	p->l4 = t->buf;
-	p->l4_caplen = (uint32_t)(20 + olen);
+	tseg_fill(t, clock_ms, dir, a, b, sp, dp, flags, seq, ack, win, len, olen);
 }
 
 #define F_S TCPF_SYN
@@ -134,7 +91,7 @@ static int
 send(struct ct_engine *e, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
      uint32_t len, int opts)
 {
-	struct tp t;
+	struct tseg t;
 
 	mk(&t, dir, flags, seq, ack, win, len, opts, 0, 0);
 	ct_engine_packet(e, &t.p, &last);
@@ -145,7 +102,7 @@ static int
 send_sack(struct ct_engine *e, int dir, uint8_t flags, uint32_t seq, uint32_t ack,
 	  uint16_t win, uint32_t lo, uint32_t hi)
 {
-	struct tp t;
+	struct tseg t;
 
 	mk(&t, dir, flags, seq, ack, win, 0, O_SACK, lo, hi);
 	ct_engine_packet(e, &t.p, &last);
@@ -646,7 +603,7 @@ static int
 send_opts(struct ct_engine *e, int dir, uint8_t flags, uint32_t seq, uint32_t ack,
 	  uint16_t win, const uint8_t *opt, size_t olen)
 {
-	struct tp t;
+	struct tseg t;
 
 	mk(&t, dir, flags, seq, ack, win, 0, O_NONE, 0, 0);
 	memcpy(t.buf + 20, opt, olen);
@@ -816,7 +773,7 @@ test_rst(void)
 	send(e, 0, F_S, 1000, 0, 64240, 0, O_SYN_WS7);
 	send(e, 1, F_SA, 5000, 1001, 65160, 0, O_SYN_WS7);
 	{
-		struct tp t;
+		struct tseg t;
 
 		mk(&t, 0, F_A, 1001, 5001, 502, 0, O_NONE, 0, 0);
 		t.p.l4_csum = t.p.l4_csum_nf = CSUM_BAD;
@@ -891,7 +848,7 @@ static void
 test_errors(void)
 {
 	struct ct_engine *e = engine(NULL);
-	struct tp t;
+	struct tseg t;
 
 	mk(&t, 0, F_S, 1000, 0, 100, 0, O_NONE, 0, 0);
 	t.p.doff = 4;
@@ -1096,7 +1053,7 @@ test_expiry(void)
 		/* a packet of another flow advances time */
 		clock_ms = base + cases[k].secs * 1000 - 1;
 		{
-			struct tp t;
+			struct tseg t;
 			struct ct_result r;
 
 			mk(&t, 0, F_S, 1, 0, 100, 0, O_NONE, 0, 0);

@@ -16,6 +16,7 @@
 #include "ctx.h"
 #include "diagnose.h"
 #include "tap.h"
+#include "tcpseg.h"
 
 static char rules_dir[4096];
 static char data_dir[4096];
@@ -141,26 +142,14 @@ test_override(void)
 /* ---------------------------------------------------------------------- */
 /* engine-driven: facts collected per flow, then the shipped rules          */
 
-struct tp {
-	struct pkt p;
-	uint8_t buf[60];
-};
 
 static int64_t clock_ms;
 static uint64_t next_index;
 
-static void
-put32(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
 
 /* 192.0.2.1:40000 -> 198.51.100.1:80 (dir 0) or back; @ws >= 0: SYN option */
 static void
-mk(struct tp *t, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+mk(struct tseg *t, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
    uint32_t len, int ws)
 {
 	struct pkt *p = &t->p;
@@ -177,39 +166,7 @@ mk(struct tp *t, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wi
 		p->opts.wscale = (uint8_t)ws;
 	}
 	p->index = next_index++;
-	p->ts_sec = clock_ms / 1000;
-	p->ts_nsec = (uint32_t)(clock_ms % 1000) * 1000000u;
-	p->dir = PKT_DIR_IN;
-	p->family = 4;
-	memcpy(p->src.b, dir ? b : a, 4);
-	memcpy(p->dst.b, dir ? a : b, 4);
-	p->proto = 6;
-	p->has_l4 = true;
-	p->sport = dir ? 80 : 40000;
-	p->dport = dir ? 40000 : 80;
-	p->seq = seq;
-	p->ack = ack;
-	p->window = win;
-	p->tcp_flags = flags;
-	p->doff = (uint8_t)((20 + olen) / 4);
-	p->l4_len = (uint32_t)(20 + olen) + len;
-	p->payload_len = len;
-	p->l3_hdr_len = 20;
-	p->ip_len = 20 + p->l4_len;
-	p->l4_csum = CSUM_OK;
-	p->l4_csum_nf = CSUM_OK;
-	t->buf[0] = (uint8_t)(p->sport >> 8);
-	t->buf[1] = (uint8_t)p->sport;
-	t->buf[2] = (uint8_t)(p->dport >> 8);
-	t->buf[3] = (uint8_t)p->dport;
-	put32(t->buf + 4, seq);
-	put32(t->buf + 8, ack);
-	t->buf[12] = (uint8_t)(p->doff << 4);
-	t->buf[13] = flags;
-	t->buf[14] = (uint8_t)(win >> 8);
-	t->buf[15] = (uint8_t)win;
-	p->l4 = t->buf;
-	p->l4_caplen = (uint32_t)(20 + olen);
+	tseg_fill(t, clock_ms, dir, a, b, 40000, 80, flags, seq, ack, win, len, olen);
 }
 
 static struct ct_result res;
@@ -218,7 +175,7 @@ static int
 send(struct ct_engine *e, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
      uint32_t len, int ws)
 {
-	struct tp t;
+	struct tseg t;
 
 	mk(&t, dir, flags, seq, ack, win, len, ws);
 	ct_engine_packet(e, &t.p, &res);
@@ -377,7 +334,7 @@ static void
 test_engine_checksum(void)
 {
 	struct ct_engine *e = engine();
-	struct tp t;
+	struct tseg t;
 	const char *c1, *c2;
 	uint32_t sum = 0;
 	uint16_t partial;
