@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
@@ -86,4 +87,20 @@ tap_done(void)
 		return 1;
 	}
 	return tap_failed ? 1 : 0;
+}
+
+void
+tap_paths(char *rules, size_t rules_size, char *data, size_t data_size)
+{
+	const char *r = getenv("CTEXPLAIN_RULES");
+	const char *top = getenv("top_srcdir");
+
+	if (!top)
+		top = ".";
+	if (rules && r)
+		snprintf(rules, rules_size, "%s", r);
+	else if (rules)
+		snprintf(rules, rules_size, "%s/rules", top);
+	if (data)
+		snprintf(data, data_size, "%s/tests/data", top);
 }

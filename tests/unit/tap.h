@@ -14,6 +14,7 @@
 #ifndef CTEXPLAIN_TAP_H
 #define CTEXPLAIN_TAP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 int tap_test(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -22,6 +23,13 @@ int tap_check_uint(int ok, const char *expr, uint64_t a, uint64_t b, const char 
 int tap_check_int(int ok, const char *expr, int64_t a, int64_t b, const char *file, int line);
 int tap_check_str(const char *a, const char *b, const char *expr, const char *file, int line);
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Source-tree paths for tests that read shipped files: the rules directory
+ * ($CTEXPLAIN_RULES, else $top_srcdir/rules) and the test data directory
+ * ($top_srcdir/tests/data); $top_srcdir defaults to ".".  Either buffer may
+ * be NULL.
+ */
+void tap_paths(char *rules, size_t rules_size, char *data, size_t data_size);
 /* Prints the plan "1..N" and returns the exit status (0 when all passed). */
 int tap_done(void);
 

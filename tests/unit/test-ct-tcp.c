@@ -37,7 +37,6 @@ static void
 mk(struct tseg *t, int dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
    uint32_t len, int opts, uint32_t sack_lo, uint32_t sack_hi)
 {
-	struct pkt *p = &t->p;
 	uint8_t *o = t->buf + 20;
 	size_t olen = 0;
 	uint8_t a[4] = { 192, 0, 2, 1 }, b[4] = { 198, 51, 100, 1 };

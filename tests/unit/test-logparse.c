@@ -352,13 +352,13 @@ test_odd(void)
  * IPv6 datagram, crafted into a namespace pair.
  */
 static void
-test_real(const char *top, const char *name, int want_events, int want_other)
+test_real(const char *data, const char *name, int want_events, int want_other)
 {
 	char path[4096], line[4096];
 	FILE *f;
 	int n = 0, other = 0, bad = 0, v6 = 0, inner = 0;
 
-	snprintf(path, sizeof(path), "%s/tests/data/logparse/%s", top ? top : ".", name);
+	snprintf(path, sizeof(path), "%s/logparse/%s", data, name);
 	f = fopen(path, "r");
 	if (!f) {
 		TEST(0, "open %s", path);
@@ -406,15 +406,10 @@ test_real(const char *top, const char *name, int want_events, int want_other)
 int
 main(void)
 {
-	const char *r = getenv("CTEXPLAIN_RULES");
-	const char *top = getenv("top_srcdir");
-	char dir[4096];
+	char dir[4096], data[4096];
 	const char *dirs[] = { dir };
 
-	if (r)
-		snprintf(dir, sizeof(dir), "%s", r);
-	else
-		snprintf(dir, sizeof(dir), "%s/rules", top ? top : ".");
+	tap_paths(dir, sizeof(dir), data, sizeof(data));
 	ctx_init(&ctx);
 	if (rules_load(&ctx, dirs, 1, &rules) != 0) {
 		TEST(0, "load rules from %s: %s", dir, ctx.errors.n ? ctx.errors.v[0].text : "?");
@@ -424,8 +419,8 @@ main(void)
 	test_cases();
 	test_details();
 	test_odd();
-	test_real(top, "dmesg-6.18.44.txt", 35, 0);
-	test_real(top, "dmesg-6.18.44-lab.txt", 16, 1);
+	test_real(data, "dmesg-6.18.44.txt", 35, 0);
+	test_real(data, "dmesg-6.18.44-lab.txt", 16, 1);
 	rules_free(rules);
 	ctx_release(&ctx);
 	return tap_done();

@@ -20,16 +20,7 @@ static char data_dir[4096];
 static void
 init_paths(void)
 {
-	const char *r = getenv("CTEXPLAIN_RULES");
-	const char *top = getenv("top_srcdir");
-
-	if (!top)
-		top = ".";
-	if (r)
-		snprintf(rules_dir, sizeof(rules_dir), "%s", r);
-	else
-		snprintf(rules_dir, sizeof(rules_dir), "%s/rules", top);
-	snprintf(data_dir, sizeof(data_dir), "%s/tests/data", top);
+	tap_paths(rules_dir, sizeof(rules_dir), data_dir, sizeof(data_dir));
 }
 
 /* Old-only reasons: no message on the current kernel. */
