@@ -405,6 +405,10 @@ detail_free(struct corr_detail *d)
 {
 	if (!d)
 		return;
+	if (d->refs > 1) {	/* still held by another event's candidate */
+		d->refs--;
+		return;
+	}
 	for (unsigned i = 0; i < CT_MAX_MSGS; i++)
 		free(d->text[i]);
 	free(d->check);
@@ -430,16 +434,19 @@ static int evict_slot(struct corr *c, size_t i, int64_t ts_us, uint32_t *slot);
  * clock offset expects the event's packet, when it is nearer (a flow of
  * many identical packets: the copies near the log line are kept, not the
  * first ones of the capture); the count of packets not kept is the same.
+ * The engine's result is copied once per packet (*@shared, made on first
+ * use) and shared by the events that keep it.
  */
 static int
 add_cand(struct corr *c, size_t i, const struct pkt *p, bool ttl_differs,
-	 const struct ct_result *res, const char *const *texts)
+	 const struct ct_result *res, const char *const *texts,
+	 struct corr_detail **shared)
 {
 	struct ev_state *s = &c->st[i];
 	struct corr_cand *cd;
-	struct corr_detail *d;
 	int64_t ts = corr_ts_us(p->ts_sec, p->ts_nsec);
 	uint32_t slot = 0;
+	bool replace = false;
 
 	if (s->seen++ == 0)
 		c->prov[s->clock].firsts++;
@@ -449,22 +456,24 @@ add_cand(struct corr *c, size_t i, const struct pkt *p, bool ttl_differs,
 		c->dropped++;
 		if (rc <= 0)
 			return rc;
-		d = detail_new(res, texts);
-		if (!d)
+		replace = true;
+	} else if (!s->cand) {
+		s->cand = xcalloc(CORR_CAND_PER_EVENT, sizeof(*s->cand));
+		if (!s->cand)
 			return ERR_NOMEM;
+	}
+	if (!*shared) {
+		*shared = detail_new(res, texts);
+		if (!*shared)
+			return ERR_NOMEM;
+	}
+	if (replace) {
 		detail_free(s->cand[slot].detail);
 	} else {
-		if (!s->cand) {
-			s->cand = xcalloc(CORR_CAND_PER_EVENT, sizeof(*s->cand));
-			if (!s->cand)
-				return ERR_NOMEM;
-		}
-		d = detail_new(res, texts);
-		if (!d)
-			return ERR_NOMEM;
 		slot = s->n_cand++;
 		c->n_cand_total++;
 	}
+	(*shared)->refs++;
 	cd = &s->cand[slot];
 	memset(cd, 0, sizeof(*cd));
 	cd->file_id = p->file_id;
@@ -472,7 +481,7 @@ add_cand(struct corr *c, size_t i, const struct pkt *p, bool ttl_differs,
 	cd->ts_us = ts;
 	cd->ts_nsec = p->ts_nsec;
 	cd->ttl_differs = ttl_differs;
-	cd->detail = d;
+	cd->detail = *shared;
 	return 0;
 }
 
@@ -480,6 +489,8 @@ int
 corr_offer(struct corr *c, const struct pkt *p, const struct ct_result *res,
 	   const char *const *texts)
 {
+	struct corr_detail *shared = NULL;	/* refs: the candidates holding it */
+
 	if (!c->n_groups || (p->family != 4 && p->family != 6))
 		return 0;
 	for (unsigned m = 0; m < KEY_MASKS; m++) {
@@ -498,9 +509,12 @@ corr_offer(struct corr *c, const struct pkt *p, const struct ct_result *res,
 
 			if (!corr_fields_match(&c->ev[i].pkt, p, &ttl))
 				continue;
-			rc = add_cand(c, i, p, ttl, res, texts);
-			if (rc < 0)
+			rc = add_cand(c, i, p, ttl, res, texts, &shared);
+			if (rc < 0) {
+				if (shared && !shared->refs)
+					detail_free(shared);
 				return rc;
+			}
 		}
 	}
 	return 0;

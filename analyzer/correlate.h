@@ -62,6 +62,7 @@ struct corr_detail {
 	struct ct_tcp_snapshot before;	/* TCP state before the packet */
 	const char *silent;		/* static string from the engine, or NULL */
 	struct ct_facts *facts;		/* owned copy of res->facts for the diagnosis, or NULL */
+	uint32_t refs;			/* candidates (of several events) sharing this copy */
 };
 
 /* A packet whose fields match an event. */
@@ -71,7 +72,7 @@ struct corr_cand {
 	int64_t ts_us;		/* capture time, microseconds since the epoch */
 	uint32_t ts_nsec;	/* nanoseconds part of the capture time */
 	bool ttl_differs;	/* TTL/HOPLIMIT not the logged one */
-	struct corr_detail *detail;	/* owned */
+	struct corr_detail *detail;	/* owned, shared with other events' candidates of the packet */
 };
 
 enum corr_how {
