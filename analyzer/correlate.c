@@ -48,6 +48,7 @@ struct prov {
 	int64_t offset_us;
 	uint64_t firsts;	/* events of the clock that got a first candidate */
 	uint64_t firsts_used;	/* firsts when offset_us was last computed */
+	uint32_t gen;		/* changes with offset_us (0: never computed) */
 };
 
 /* A packet taken by an event, per (clock, reason, message, IN, OUT): the
@@ -66,6 +67,12 @@ struct ev_state {
 	uint32_t n_cand;
 	struct corr_cand *cand;	/* up to CORR_CAND_PER_EVENT */
 	struct corr_result res;
+	/* evict_slot()'s cache: where prov generation @gen expects the packet
+	 * (expect_ok false: the event has no usable time), and the kept
+	 * candidate farthest from there (worst_ok false: to be found again) */
+	uint32_t gen, worst_slot;
+	bool expect_ok, worst_ok;
+	int64_t expect_us, worst_us;
 };
 
 struct corr {
@@ -586,12 +593,10 @@ clock_pairs(const struct corr *c, size_t k, int64_t *d)
 static int
 evict_slot(struct corr *c, size_t i, int64_t ts_us, uint32_t *slot)
 {
-	const struct ev_state *s = &c->st[i];
+	struct ev_state *s = &c->st[i];
 	struct prov *pv = &c->prov[s->clock];
-	int64_t t, expect, worst = -1;
+	int64_t t;
 
-	if (!ev_time(c, i, &t))
-		return 0;
 	if (pv->firsts > pv->firsts_used && pv->firsts >= 2 * pv->firsts_used) {
 		int64_t *d = xcalloc(c->n_ev, sizeof(*d));
 		size_t n;
@@ -602,22 +607,38 @@ evict_slot(struct corr *c, size_t i, int64_t ts_us, uint32_t *slot)
 		if (n) {
 			pv->known = true;
 			pv->offset_us = d[(n - 1) / 2];
+			pv->gen = pv->gen == UINT32_MAX ? 1 : pv->gen + 1;
 		}
 		pv->firsts_used = pv->firsts;
 		free(d);
 	}
 	if (!pv->known)
 		return 0;
-	expect = t + pv->offset_us;
-	for (uint32_t j = 0; j < s->n_cand; j++) {
-		int64_t dt = abs64(s->cand[j].ts_us - expect);
-
-		if (dt > worst) {
-			worst = dt;
-			*slot = j;
-		}
+	if (s->gen != pv->gen) {
+		s->gen = pv->gen;
+		s->expect_ok = ev_time(c, i, &t);
+		s->expect_us = s->expect_ok ? t + pv->offset_us : 0;
+		s->worst_ok = false;
 	}
-	return abs64(ts_us - expect) < worst;
+	if (!s->expect_ok)
+		return 0;
+	if (!s->worst_ok) {
+		s->worst_us = -1;
+		for (uint32_t j = 0; j < s->n_cand; j++) {
+			int64_t dt = abs64(s->cand[j].ts_us - s->expect_us);
+
+			if (dt > s->worst_us) {
+				s->worst_us = dt;
+				s->worst_slot = j;
+			}
+		}
+		s->worst_ok = true;
+	}
+	if (abs64(ts_us - s->expect_us) >= s->worst_us)
+		return 0;
+	*slot = s->worst_slot;
+	s->worst_ok = false;	/* that candidate is being replaced */
+	return 1;
 }
 
 static uint32_t
