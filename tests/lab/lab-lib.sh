@@ -79,7 +79,10 @@ lab_allnetns_get()
 		flock -w 30 9 || { echo "lab: cannot lock $LAB_LOCK" >&2; exit 1; }
 		mkdir -p "$LAB_REFDIR" || exit 1
 		lab__refs_prune
-		if ! lab__refs_any || [ ! -e "$LAB_REFDIR/saved" ]; then
+		# The value before any lab.  A saved value left by a lab that
+		# died without its teardown is still that value (the current
+		# one is the dead lab's 1), so it is kept.
+		if [ ! -e "$LAB_REFDIR/saved" ]; then
 			cat "$LAB_ALLNETNS" > "$LAB_REFDIR/saved" || exit 1
 		fi
 		: > "$LAB_REFDIR/user.$LAB_ID.$LAB_OWNER" || exit 1

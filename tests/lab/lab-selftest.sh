@@ -182,6 +182,7 @@ interrupt TERM script 143
 interrupt HUP script 143
 
 # --- 4: SIGKILL: the next lab cleans up
+before=$(cat "$LAB_ALLNETNS")
 set -m
 "$labdir/replay.sh" --timing original "$work/slow.pcap" "$work/kill" < /dev/null > /dev/null 2>&1 &
 pid=$!
@@ -203,5 +204,11 @@ r=0
 [ -n "$id" ] && [ "$stale" -eq 3 ] && [ "$left" -eq 0 ] && [ ! -e "$LAB_NSDIR/$id" ] &&
 	! ls "$LAB_REFDIR" 2>/dev/null | grep -q "^user\\.$id\\." || r=1
 [ $r -eq 0 ] || echo "id '$id': $stale namespaces after SIGKILL, $left after the next lab" | diag
-check $r "after SIGKILL the next lab removes the dead lab's namespaces and registrations"
+# The dead lab left nf_log_all_netns at 1: the next lab restores the value
+# from before the dead one, not the 1 it found.
+if [ "$(other_users "$id")" -eq 0 ] && [ "$before" = 0 ] && [ "$(cat "$LAB_ALLNETNS")" != 0 ]; then
+	echo "nf_log_all_netns $(cat "$LAB_ALLNETNS") after the next lab, was 0" | diag
+	r=1
+fi
+check $r "after SIGKILL the next lab removes the dead lab's namespaces and registrations and restores nf_log_all_netns"
 exit 0
