@@ -224,7 +224,7 @@ elif mode == "udp-client":
             pass
 EOF
 
-# flow NAME SEED LOSS DUP REORDER DELAY PROTO FAM CLOSE
+# flow NAME SEED LOSS[:LOSS_AFTER_CAPTURE] DUP REORDER DELAY PROTO FAM CLOSE
 flow()
 {
 	local name=$1 seed=$2 loss=$3 dup=$4 reo=$5 delay=$6 proto=$7 fam=$8 close=$9
@@ -264,6 +264,10 @@ flow real-tcp4-keepalive 19 0 0 0 1 tcpka 4 fin
 flow real-tcp4-zwin      20 0 0 0 1 tcpzw 4 fin
 flow real-tcp4-reuse     21 0 0 0 1 tcpreuse 4 fin
 flow real-tcp4-small     22 0 0 0 1 tcpsmall 4 fin
+# LOSS as BEFORE:AFTER the capture point: segments the firewall sees that
+# their receiver never gets (then retransmitted)
+flow real-tcp4-lossafter 23 1:4 0 0 1 tcp 4 fin
+flow real-tcp6-fin       24 0:2 0 3 1 tcp 6 fin
 
 EDIT=${3:-}
 [ -n "$EDIT" ] && [ -z "${REALFLOWS_ONLY:-}" ] || exit 0

@@ -7,9 +7,12 @@
  * relay").  Non-IP frames (ARP) pass untouched and are not recorded, nor
  * are IPv6 link-local/multicast frames (ND, MLD).
  *
- *	relay IF_A IF_B OUT.pcap SEED LOSS_PCT DUP_PCT REORDER_PCT DELAY_MS SECONDS
+ *	relay IF_A IF_B OUT.pcap SEED LOSS_PCT[:AFTER_PCT] DUP_PCT REORDER_PCT DELAY_MS SECONDS
  *
- * Percentages are integers 0..100; DELAY_MS is the base one-way delay; a
+ * Percentages are integers 0..100.  LOSS_PCT frames are lost before the
+ * capture point (neither recorded nor sent on); AFTER_PCT frames are lost
+ * after it (recorded, then not sent: the firewall sees a segment its
+ * receiver never gets). DELAY_MS is the base one-way delay; a
  * "reordered" frame gets an extra 2..(2+DELAY_MS) ms so later frames
  * overtake it.  The relay stops after SECONDS or on SIGTERM/SIGINT.
  * Needs CAP_NET_RAW; run it inside the relay namespace.
@@ -38,6 +41,7 @@ struct qent {
 	int out;		/* 0 or 1: index of the sending socket */
 	size_t len;
 	uint8_t *data;
+	int lost;		/* recorded but not sent (loss after the capture point) */
 };
 
 static volatile sig_atomic_t stop;
@@ -133,7 +137,7 @@ open_if(const char *name, int *ifindex)
 }
 
 static void
-enqueue(uint64_t due, int out, const uint8_t *data, size_t len)
+enqueue(uint64_t due, int out, const uint8_t *data, size_t len, int lost)
 {
 	uint8_t *copy;
 
@@ -147,6 +151,7 @@ enqueue(uint64_t due, int out, const uint8_t *data, size_t len)
 	queue[qlen].out = out;
 	queue[qlen].len = len;
 	queue[qlen].data = copy;
+	queue[qlen].lost = lost;
 	qlen++;
 }
 
@@ -192,7 +197,8 @@ flush_due(const int fd[2], pcap_dumper_t *d, uint64_t now)
 				best = i;
 		if (best == QMAX)
 			return;
-		if (send(fd[queue[best].out], queue[best].data, queue[best].len, 0) < 0 &&
+		if (!queue[best].lost &&
+		    send(fd[queue[best].out], queue[best].data, queue[best].len, 0) < 0 &&
 		    errno != ENOBUFS)
 			perror("relay: send");
 		else if (recordable(queue[best].data, queue[best].len))
@@ -222,17 +228,27 @@ int
 main(int argc, char **argv)
 {
 	static uint8_t buf[FRAME_MAX];
-	unsigned seed, loss, dup, reorder, delay_ms, seconds;
+	unsigned seed, loss, loss_after = 0, dup, reorder, delay_ms, seconds;
+	char lossarg[32], *colon;
 	int fd[2], ifx[2], i;
 	pcap_t *p;
 	pcap_dumper_t *d;
 	uint64_t end;
 	struct sigaction sa;
 
-	if (argc != 10 || parse_uint(argv[4], 0xffffffffu, &seed) || parse_uint(argv[5], 100, &loss) ||
+	if (argc == 10) {
+		snprintf(lossarg, sizeof(lossarg), "%s", argv[5]);
+		colon = strchr(lossarg, ':');
+		if (colon) {
+			*colon = '\0';
+			if (parse_uint(colon + 1, 100, &loss_after))
+				argc = 0;	/* usage */
+		}
+	}
+	if (argc != 10 || parse_uint(argv[4], 0xffffffffu, &seed) || parse_uint(lossarg, 100, &loss) ||
 	    parse_uint(argv[6], 100, &dup) || parse_uint(argv[7], 100, &reorder) ||
 	    parse_uint(argv[8], 10000, &delay_ms) || parse_uint(argv[9], 86400, &seconds)) {
-		fprintf(stderr, "usage: relay IF_A IF_B OUT.pcap SEED LOSS_PCT DUP_PCT "
+		fprintf(stderr, "usage: relay IF_A IF_B OUT.pcap SEED LOSS_PCT[:AFTER_PCT] DUP_PCT "
 			"REORDER_PCT DELAY_MS SECONDS\n");
 		return 2;
 	}
@@ -270,6 +286,7 @@ main(int argc, char **argv)
 			ssize_t n;
 			uint16_t et;
 			uint64_t due;
+			int lost;
 
 			if (!(pfd[i].revents & POLLIN))
 				continue;
@@ -288,12 +305,13 @@ main(int argc, char **argv)
 			}
 			if (chance(loss))
 				continue;
+			lost = chance(loss_after);
 			due = now + (uint64_t)delay_ms * 1000000ULL;
 			if (chance(reorder))
 				due += (2 + rnd() % (delay_ms + 1)) * 1000000ULL;
-			enqueue(due, !i, buf, (size_t)n);
+			enqueue(due, !i, buf, (size_t)n, lost);
 			if (chance(dup))
-				enqueue(due + 100000, !i, buf, (size_t)n);
+				enqueue(due + 100000, !i, buf, (size_t)n, lost);
 		}
 		flush_due(fd, d, now_ns());
 	}
