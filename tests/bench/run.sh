@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (a script, not a timed test).  Usage:
 #   tests/bench/run.sh [BUILD_DIR] [WORK_DIR]
 # Generates its inputs in WORK_DIR (default: a new directory under
