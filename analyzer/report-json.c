@@ -335,6 +335,8 @@ event_obj(struct jb *b, const struct report_event *re)
 	src = json_object();
 	set(b, src, "path", jstr(e->path));
 	set(b, src, "line", juint(e->line));
+	if (e->host)
+		set(b, src, "host", jstr(e->host));
 	set(b, o, "source", src);
 	t = json_object();
 	if (e->has_mono)

@@ -6,7 +6,7 @@
 LOG="$DATA/cli/kern.log"
 PCAP="$DATA/cli/basic.pcap"
 
-plan 13
+plan 14
 
 # types POINTER=TYPE[|TYPE]...: check each pointer's type against the list.
 types() {
@@ -121,5 +121,11 @@ status_is 0 && is rule "$(jget /events/0/rule)" unrecognized &&
 	is match "$(jget /events/0/match/index)" 1 &&
 	jget /events/0/explanation/summary | grep -q 'not known'
 ok $? "unrecognized conntrack line: kept, matched, verdict 'unknown'"
+
+# the host name of a syslog record is reported; a dmesg record has none
+run --format json "$top_srcdir/samples/wscale-stripped"
+status_is 0 && is host "$(jget /events/0/source/host)" fw-lab &&
+	run --format json "$LOG" "$PCAP" && is nohost "$(jtype /events/0/source/host)" "<missing>"
+ok $? "events[].source.host: the log's host name, absent where the format has none"
 
 done_testing
