@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,10 @@
 #define PCAPNG_MAX_BLOCK	(64u * 1024 * 1024)
 /* stdio buffer of the stream libpcap reads */
 #define PCAPSRC_BUFSIZE		(256u * 1024)
+/* Read-ahead ring (see struct ahead): batches, bytes and records per batch. */
+#define AHEAD_BATCHES		4
+#define AHEAD_BYTES		(1024u * 1024)
+#define AHEAD_RECS		4096u
 /* How many leading packet bytes the side reader compares. */
 #define PCAPNG_CMP_BYTES	64
 
@@ -55,6 +60,50 @@ struct pcapng_side {
 	size_t alloc;
 };
 
+/*
+ * Read-ahead.  Reading the file (the kernel's page-cache copy, stdio and
+ * libpcap) is about half of the time of a full analysis; a second thread
+ * does it while the caller decodes and tracks.  The reader thread runs
+ * read_one() -- the same code the caller runs when there is no thread --
+ * and copies each record into a ring of AHEAD_BATCHES batches of up to
+ * AHEAD_BYTES packet bytes and AHEAD_RECS records (bounded memory; one
+ * larger record gets a batch of its own size).  It stops after the record
+ * read_one() ends with: the end of the file, or an error whose text it keeps
+ * for pcapsrc_next() to report in order, after every record before it.  The
+ * run context is only used by the caller's thread.
+ *
+ * Synchronisation: one mutex and condition variable guard `filled`, `used`
+ * and `stop`.  Batches filled..used+AHEAD_BATCHES-1 (mod AHEAD_BATCHES) are
+ * the reader's, used..filled-1 the caller's; a batch changes hands only by
+ * incrementing one of the counters under the mutex, after its contents are
+ * written.  The reader alone touches the pcap_t and the side reader until it
+ * is joined (pcapsrc_free()).
+ */
+struct ahead_batch {
+	struct pcap_rec *rec;	/* AHEAD_RECS records; data points into buf */
+	uint8_t *buf;
+	size_t size;		/* bytes allocated in buf */
+	size_t used;		/* bytes of buf in use */
+	unsigned n;		/* records */
+	int end;		/* 0: more batches follow; 1: end of file; -1: error */
+	char *err;		/* end -1: libpcap's reason */
+};
+
+struct ahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct ahead_batch b[AHEAD_BATCHES];
+	uint64_t filled;	/* batches published by the reader */
+	uint64_t used;		/* batches given back by the caller */
+	bool stop;		/* pcapsrc_free(): the reader exits */
+	struct ahead_batch *cur;	/* caller: batch used % AHEAD_BATCHES once taken */
+	unsigned next;		/* caller: next record in cur */
+};
+
+struct pcapsrc;
+static void ahead_start(struct pcapsrc *src);
+
 struct pcapsrc {
 	struct run_ctx *ctx;
 	char *path;
@@ -64,6 +113,7 @@ struct pcapsrc {
 	int state;		/* 0 reading, 1 at end, negative: the error */
 	struct pcapng_side ng;	/* ng.f is NULL when not in use */
 	char *iobuf;		/* stdio buffer of the stream libpcap reads (freed after it) */
+	struct ahead *ahead;	/* read-ahead thread, NULL when reading in the caller */
 };
 
 static uint32_t
@@ -304,6 +354,7 @@ open_streams(struct run_ctx *ctx, const char *name, const uint8_t *magic, size_t
 	}
 	if (side)
 		fclose(side);
+	ahead_start(src);
 	*out = src;
 	return 0;
 err:
@@ -374,31 +425,26 @@ pcapsrc_open_mem(struct run_ctx *ctx, const char *name, const uint8_t *buf, size
 	return open_streams(ctx, name, buf, len < 4 ? len : 4, f, NULL, side, out);
 }
 
-int
-pcapsrc_next(struct pcapsrc *src, struct pcap_rec *rec)
+/*
+ * The next record into @rec (all members; data borrowed from libpcap until
+ * the next call): 1, 0 at the end, -1 on error with libpcap's reason in
+ * *@why (static or libpcap's buffer, valid until the next call).
+ */
+static int
+read_one(struct pcapsrc *src, struct pcap_rec *rec, const char **why)
 {
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	int rc;
 
-	if (src->state > 0)
-		return 0;
-	if (src->state < 0)
-		return src->state;
 	rc = pcap_next_ex(src->p, &h, &d);
-	if (rc == PCAP_ERROR_BREAK) {
-		src->state = 1;
+	if (rc == PCAP_ERROR_BREAK)
 		return 0;
-	}
 	if (rc != 1) {
-		src->state = ctx_err(src->ctx, ERR_INPUT, "%s: record %llu: %s",
-				     src->path, (unsigned long long)src->n,
-				     rc == PCAP_ERROR ? pcap_geterr(src->p)
-						      : "unexpected libpcap result");
-		return src->state;
+		*why = rc == PCAP_ERROR ? pcap_geterr(src->p) : "unexpected libpcap result";
+		return -1;
 	}
 	memset(rec, 0, sizeof(*rec));
-	rec->index = src->n++;
 	rec->ts_sec = (int64_t)h->ts.tv_sec;
 	rec->ts_nsec = (uint32_t)h->ts.tv_usec;	/* nanoseconds: see open */
 	rec->caplen = h->caplen;
@@ -412,6 +458,222 @@ pcapsrc_next(struct pcapsrc *src, struct pcap_rec *rec)
 	}
 	if (rec->dir == PKT_DIR_UNKNOWN)
 		rec->dir = decode_link_dir(rec->linktype, d, h->caplen);
+	return 1;
+}
+
+/* Room for @len more bytes in @b (a batch of its own for a large record). */
+static bool
+ahead_room(struct ahead_batch *b, size_t len)
+{
+	uint8_t *nb;
+
+	if (b->n == AHEAD_RECS)
+		return false;
+	if (b->size - b->used >= len)
+		return true;
+	if (b->n > 0 || len <= b->size)
+		return false;
+	nb = realloc(b->buf, len);	/* an empty batch grows to the record */
+	if (!nb)
+		return false;
+	b->buf = nb;
+	b->size = len;
+	return true;
+}
+
+static void *
+ahead_main(void *arg)
+{
+	struct pcapsrc *src = arg;
+	struct ahead *a = src->ahead;
+	struct pcap_rec r;	/* read, not yet copied: data is libpcap's */
+	bool have = false;
+	int end = 0;
+
+	while (!end) {
+		struct ahead_batch *b;
+
+		pthread_mutex_lock(&a->mu);
+		while (!a->stop && a->filled - a->used >= AHEAD_BATCHES)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->mu);
+			return NULL;
+		}
+		b = &a->b[a->filled % AHEAD_BATCHES];
+		pthread_mutex_unlock(&a->mu);
+		/* the batch is this thread's until published */
+		b->n = 0;
+		b->used = 0;
+		for (;;) {
+			const char *why = NULL;
+			int rc;
+
+			if (!have) {
+				rc = read_one(src, &r, &why);
+				if (rc == 0) {
+					end = 1;
+					break;
+				}
+				if (rc < 0) {
+					free(b->err);
+					b->err = strdup(why);	/* NULL: out of memory */
+					end = -1;
+					break;
+				}
+				have = true;
+			}
+			if (!ahead_room(b, r.caplen)) {
+				if (b->n > 0)
+					break;	/* r goes into the next batch */
+				free(b->err);
+				b->err = NULL;	/* out of memory */
+				end = -1;
+				break;
+			}
+			if (r.caplen)
+				memcpy(b->buf + b->used, r.data, r.caplen);
+			r.data = b->buf + b->used;
+			b->used += r.caplen;
+			b->rec[b->n++] = r;
+			have = false;
+		}
+		b->end = end;
+		pthread_mutex_lock(&a->mu);
+		a->filled++;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+	}
+	return NULL;
+}
+
+static void
+ahead_free(struct ahead *a)
+{
+	for (unsigned i = 0; i < AHEAD_BATCHES; i++) {
+		free(a->b[i].rec);
+		free(a->b[i].buf);
+		free(a->b[i].err);
+	}
+	free(a);
+}
+
+/* Stop and join the reader, free the ring. */
+static void
+ahead_stop(struct pcapsrc *src)
+{
+	struct ahead *a = src->ahead;
+
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	ahead_free(a);
+	src->ahead = NULL;
+}
+
+/* Start the reader; on any failure the caller reads (src->ahead NULL). */
+static void
+ahead_start(struct pcapsrc *src)
+{
+	struct ahead *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return;
+	for (unsigned i = 0; i < AHEAD_BATCHES; i++) {
+		a->b[i].rec = malloc(AHEAD_RECS * sizeof(*a->b[i].rec));
+		a->b[i].buf = malloc(AHEAD_BYTES);
+		a->b[i].size = AHEAD_BYTES;
+		if (!a->b[i].rec || !a->b[i].buf) {
+			ahead_free(a);
+			return;
+		}
+	}
+	if (pthread_mutex_init(&a->mu, NULL) != 0) {
+		ahead_free(a);
+		return;
+	}
+	if (pthread_cond_init(&a->cv, NULL) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		ahead_free(a);
+		return;
+	}
+	src->ahead = a;
+	if (pthread_create(&a->thread, NULL, ahead_main, src) != 0) {
+		src->ahead = NULL;
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+		ahead_free(a);
+	}
+}
+
+/* The next record from the ring: as read_one(), or -2 when the reader ran
+ * out of memory. */
+static int
+ahead_next(struct ahead *a, struct pcap_rec *rec, const char **why)
+{
+	struct ahead_batch *b = a->cur;
+
+	if (b && a->next < b->n) {	/* the caller's batch: no lock */
+		*rec = b->rec[a->next++];
+		return 1;
+	}
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		if (b && !b->end) {
+			/* batch done: give it back */
+			a->used++;
+			a->next = 0;
+			b = a->cur = NULL;
+			pthread_cond_broadcast(&a->cv);
+		}
+		while (a->used == a->filled)
+			pthread_cond_wait(&a->cv, &a->mu);
+		b = a->cur = &a->b[a->used % AHEAD_BATCHES];
+		if (a->next < b->n || b->end)
+			break;
+	}
+	pthread_mutex_unlock(&a->mu);
+	if (a->next < b->n) {
+		*rec = b->rec[a->next++];
+		return 1;
+	}
+	if (b->end > 0)
+		return 0;
+	if (!b->err) {
+		*why = "out of memory reading ahead";
+		return -2;
+	}
+	*why = b->err;
+	return -1;
+}
+
+int
+pcapsrc_next(struct pcapsrc *src, struct pcap_rec *rec)
+{
+	const char *why = NULL;
+	int rc;
+
+	if (src->state > 0)
+		return 0;
+	if (src->state < 0)
+		return src->state;
+	rc = src->ahead ? ahead_next(src->ahead, rec, &why) : read_one(src, rec, &why);
+	if (rc == 0) {
+		src->state = 1;
+		return 0;
+	}
+	if (rc < 0) {
+		src->state = ctx_err(src->ctx, rc == -2 ? ERR_NOMEM : ERR_INPUT,
+				     "%s: record %llu: %s", src->path, (unsigned long long)src->n, why);
+		return src->state;
+	}
+	rec->index = src->n++;
 	return 1;
 }
 
@@ -445,6 +707,7 @@ pcapsrc_free(struct pcapsrc *src)
 {
 	if (!src)
 		return;
+	ahead_stop(src);	/* before the streams the reader uses */
 	if (src->p)
 		pcap_close(src->p);
 	free(src->iobuf);	/* after the stream that used it */
