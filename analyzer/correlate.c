@@ -72,7 +72,9 @@ struct ev_state {
 	 * candidate farthest from there (worst_ok false: to be found again) */
 	uint32_t gen, worst_slot;
 	bool expect_ok, worst_ok;
+	uint8_t worst_agree;
 	int64_t expect_us, worst_us;
+	uint64_t seen_agree[3];	/* packets seen per agreement() level */
 };
 
 struct corr {
@@ -433,7 +435,29 @@ corr_ts_us(int64_t sec, uint32_t nsec)
 	return sec * 1000000 + (int64_t)((nsec % 1000000000u) / 1000);
 }
 
-static int evict_slot(struct corr *c, size_t i, int64_t ts_us, uint32_t *slot);
+/*
+ * How well the engine's result (@n messages @msgs, their texts @texts, which
+ * may be or hold NULL) agrees with event @e: 2 = flagged with the logged
+ * reason and the same text (what the report calls agreeing), 1 = the logged
+ * reason with another text (or no text), 0 = not flagged so.
+ */
+static uint8_t
+agreement(const struct log_event *e, const struct ct_msg *msgs, unsigned n,
+	  const char *const *texts)
+{
+	uint8_t best = 0;
+
+	for (unsigned i = 0; i < n && i < CT_MAX_MSGS; i++) {
+		if (msgs[i].reason != e->reason)
+			continue;
+		if (texts && texts[i] && e->message && strcmp(texts[i], e->message) == 0)
+			return 2;
+		best = 1;
+	}
+	return best;
+}
+
+static int evict_slot(struct corr *c, size_t i, int64_t ts_us, uint8_t agree, uint32_t *slot);
 
 /*
  * Keep packet @p as a candidate of event @i.  Over the caps, the packet
@@ -454,11 +478,13 @@ add_cand(struct corr *c, size_t i, const struct pkt *p, bool ttl_differs,
 	int64_t ts = corr_ts_us(p->ts_sec, p->ts_nsec);
 	uint32_t slot = 0;
 	bool replace = false;
+	uint8_t agree = agreement(&c->ev[i], res->msgs, res->n_msgs, texts);
 
 	if (s->seen++ == 0)
 		c->prov[s->clock].firsts++;
+	s->seen_agree[agree]++;
 	if (s->n_cand >= CORR_CAND_PER_EVENT || c->n_cand_total >= CORR_CAND_MAX) {
-		int rc = s->n_cand ? evict_slot(c, i, ts, &slot) : 0;
+		int rc = s->n_cand ? evict_slot(c, i, ts, agree, &slot) : 0;
 
 		c->dropped++;
 		if (rc <= 0)
@@ -488,6 +514,7 @@ add_cand(struct corr *c, size_t i, const struct pkt *p, bool ttl_differs,
 	cd->ts_us = ts;
 	cd->ts_nsec = p->ts_nsec;
 	cd->ttl_differs = ttl_differs;
+	cd->agree = agree;
 	cd->detail = *shared;
 	return 0;
 }
@@ -583,15 +610,19 @@ clock_pairs(const struct corr *c, size_t k, int64_t *d)
 }
 
 /*
- * Event @i holds all the candidates it may and another packet at @ts_us
- * matches: which kept candidate to give up for it.  The provisional offset
- * is the median of the pairs so far, recomputed whenever the number of
- * events of the clock with a candidate has doubled (amortised linear).
- * 1 = replace *slot, 0 = drop the new packet (also while no offset is known:
- * the first packets stay), or ERR_NOMEM.
+ * Event @i holds all the candidates it may and another packet at @ts_us,
+ * with agreement() @agree, matches: which kept candidate to give up for it.
+ * The worst kept is the one the engine agrees with least, and among those
+ * the farthest from where the provisional offset expects the event's packet;
+ * the new packet replaces it when the engine agrees with it more, or as
+ * much and it is nearer.  The provisional offset is the median of the pairs
+ * so far, recomputed whenever the number of events of the clock with a
+ * candidate has doubled (amortised linear).  1 = replace *slot, 0 = drop the
+ * new packet (when as good: also while no offset is known, the first packets
+ * stay), or ERR_NOMEM.
  */
 static int
-evict_slot(struct corr *c, size_t i, int64_t ts_us, uint32_t *slot)
+evict_slot(struct corr *c, size_t i, int64_t ts_us, uint8_t agree, uint32_t *slot)
 {
 	struct ev_state *s = &c->st[i];
 	struct prov *pv = &c->prov[s->clock];
@@ -612,29 +643,33 @@ evict_slot(struct corr *c, size_t i, int64_t ts_us, uint32_t *slot)
 		pv->firsts_used = pv->firsts;
 		free(d);
 	}
-	if (!pv->known)
-		return 0;
-	if (s->gen != pv->gen) {
+	if (pv->known && s->gen != pv->gen) {
 		s->gen = pv->gen;
 		s->expect_ok = ev_time(c, i, &t);
 		s->expect_us = s->expect_ok ? t + pv->offset_us : 0;
 		s->worst_ok = false;
 	}
-	if (!s->expect_ok)
-		return 0;
+	/* without a usable expected time every distance counts as 0 */
 	if (!s->worst_ok) {
 		s->worst_us = -1;
+		s->worst_agree = UINT8_MAX;
 		for (uint32_t j = 0; j < s->n_cand; j++) {
-			int64_t dt = abs64(s->cand[j].ts_us - s->expect_us);
+			const struct corr_cand *cd = &s->cand[j];
+			int64_t dt = pv->known && s->expect_ok ? abs64(cd->ts_us - s->expect_us) : 0;
 
-			if (dt > s->worst_us) {
+			if (cd->agree < s->worst_agree ||
+			    (cd->agree == s->worst_agree && dt > s->worst_us)) {
+				s->worst_agree = cd->agree;
 				s->worst_us = dt;
 				s->worst_slot = j;
 			}
 		}
 		s->worst_ok = true;
 	}
-	if (abs64(ts_us - s->expect_us) >= s->worst_us)
+	if (agree < s->worst_agree)
+		return 0;
+	if (agree == s->worst_agree &&
+	    (!pv->known || !s->expect_ok || abs64(ts_us - s->expect_us) >= s->worst_us))
 		return 0;
 	*slot = s->worst_slot;
 	s->worst_ok = false;	/* that candidate is being replaced */
@@ -724,13 +759,91 @@ claim(struct corr *c, size_t i)
 	}
 }
 
-static bool
-agrees(const struct log_event *e, const struct corr_cand *cd)
+/* Of @live, the candidates with the best agreement() (@live when none agrees). */
+static uint32_t
+best_agreeing(const struct corr *c, size_t i, uint32_t live)
 {
-	for (unsigned i = 0; i < cd->detail->n_msgs; i++)
-		if (cd->detail->msgs[i].reason == e->reason)
-			return true;
-	return false;
+	const struct ev_state *s = &c->st[i];
+	uint32_t sub[3] = { 0, 0, 0 };
+
+	for (uint32_t j = 0; j < s->n_cand; j++)
+		if (live & (1u << j))
+			sub[s->cand[j].agree] |= 1u << j;
+	return sub[2] ? sub[2] : sub[1] ? sub[1] : live;
+}
+
+/*
+ * Are the candidates the engine agrees with at level @agree or better all
+ * kept (none dropped by the cap)?  Then the packets dropped would lose the
+ * engine step anyway.
+ */
+static bool
+kept_from(const struct ev_state *s, uint8_t agree)
+{
+	uint64_t seen = 0, kept = 0;
+
+	for (unsigned a = agree; a < 3; a++)
+		seen += s->seen_agree[a];
+	for (uint32_t j = 0; j < s->n_cand; j++)
+		kept += s->cand[j].agree >= agree;
+	return seen == kept;
+}
+
+/* Is event @j a copy of event @i for the log: same clock, message and
+ * IN/OUT (its fields are the same: both are of one group)? */
+static bool
+same_line(const struct corr *c, size_t i, size_t j)
+{
+	const struct log_event *a = &c->ev[i], *b = &c->ev[j];
+
+	return c->st[i].clock == c->st[j].clock && a->reason == b->reason &&
+	       strcmp(a->message, b->message) == 0 && strcmp(a->pkt.in, b->pkt.in) == 0 &&
+	       strcmp(a->pkt.out, b->pkt.out) == 0;
+}
+
+/*
+ * Candidates @live of event @i are alike for every test (time within the
+ * tolerance, TTL, engine).  When the undecided copies of the line that
+ * follow it in the log (log order = capture order) are enough to use up
+ * every one of them, the event takes the earliest captured: the copies then
+ * take the next ones in turn.  -1 when that is not so (a real tie).
+ */
+static int
+in_order(const struct corr *c, size_t i, uint32_t live, int64_t window_end)
+{
+	const struct ev_state *s = &c->st[i];
+	const struct corr_clock *ck = &c->clocks[s->clock];
+	unsigned need = 0, have = 1;
+	int first = -1;
+
+	for (uint32_t j = 0; j < s->n_cand; j++) {
+		if (!(live & (1u << j)))
+			continue;
+		need++;
+		if (first < 0 || s->cand[j].ts_us < s->cand[first].ts_us ||
+		    (s->cand[j].ts_us == s->cand[first].ts_us &&
+		     (s->cand[j].file_id < s->cand[first].file_id ||
+		      (s->cand[j].file_id == s->cand[first].file_id &&
+		       s->cand[j].index < s->cand[first].index))))
+			first = (int)j;
+	}
+	for (uint32_t k = s->next; k != UINT32_MAX && have < need; k = c->st[k].next) {
+		const struct ev_state *o = &c->st[k];
+		int64_t t;
+		bool shares = false;
+
+		if (o->res.how != CORR_NONE || !same_line(c, i, k))
+			continue;
+		if (!ev_time(c, k, &t) || t + ck->offset_us - ck->tolerance_us > window_end)
+			break;	/* later lines are later still (log order) */
+		for (uint32_t a = 0; a < o->n_cand && !shares; a++)
+			for (uint32_t b = 0; b < s->n_cand && !shares; b++)
+				shares = (live & (1u << b)) && o->cand[a].index == s->cand[b].index &&
+					 o->cand[a].file_id == s->cand[b].file_id;
+		if (shares)
+			have++;
+	}
+	return have >= need ? first : -1;
 }
 
 /* Passes over the undecided events in corr_finish(). */
@@ -739,6 +852,7 @@ agrees(const struct log_event *e, const struct corr_cand *cd)
 /* Candidates closer than this to the best one are never told apart by
  * time (timestamps of different clocks round differently). */
 #define CORR_TIME_TOL_MIN_US 2
+#define CORR_WHOLE_S_US 1000000
 
 static int
 estimate_clocks(struct corr *c)
@@ -767,6 +881,16 @@ estimate_clocks(struct corr *c)
 		if (ck->tolerance_us < CORR_TIME_TOL_MIN_US)
 			ck->tolerance_us = CORR_TIME_TOL_MIN_US;
 	}
+	/* and at least the resolution of the log's stamps: whole-second wall
+	 * stamps (dmesg -T, syslog, journalctl short) cannot tell apart packets
+	 * less than a second apart */
+	for (size_t i = 0; i < c->n_ev; i++) {
+		struct corr_clock *ck = &c->clocks[c->st[i].clock];
+
+		if (!ck->mono && c->ev[i].has_wall && c->ev[i].wall_whole_s &&
+		    ck->tolerance_us < CORR_WHOLE_S_US)
+			ck->tolerance_us = CORR_WHOLE_S_US;
+	}
 	free(d);
 	return 0;
 }
@@ -791,11 +915,12 @@ only(const struct ev_state *s, uint32_t live)
 /*
  * Narrow the candidates down, each step only when it leaves at least one:
  * time (those within the clock tolerance of the nearest, among the packets
- * no other event of the same log and message has taken), then TTL (the
- * logged TTL, not a copy from another hop), then engine agreement (flagged
- * with the logged reason).  The first step that leaves exactly one decides.
- * Without an estimated clock the time step is skipped; TTL and engine steps
- * need every candidate kept (none dropped by the cap).
+ * no other event of the same log and message has taken), then engine
+ * agreement (best_agreeing()), then TTL (the logged TTL, not a copy from
+ * another hop).  The first step that leaves exactly one decides; a tie left
+ * goes by log order (in_order()).  Without an estimated clock the time and
+ * order steps are skipped; the steps after time need every candidate kept
+ * (none dropped by the cap).
  */
 static void
 decide(struct corr *c, size_t i)
@@ -806,7 +931,8 @@ decide(struct corr *c, size_t i)
 	const struct corr_clock *ck = &c->clocks[s->clock];
 	uint32_t live = 0, sub;
 	const struct corr_cand *one;
-	int64_t t;
+	int64_t t, window_end = INT64_MIN;
+	bool timed = false;
 
 	r->how = CORR_NONE;
 	r->cand = NULL;
@@ -829,6 +955,8 @@ decide(struct corr *c, size_t i)
 	if (ck->known && ev_time(c, i, &t)) {
 		int64_t expect = t + ck->offset_us, best = INT64_MAX;
 
+		timed = true;
+
 		sub = 0;
 		for (uint32_t j = 0; j < s->n_cand; j++)
 			if (!taken(c, i, &s->cand[j]))
@@ -847,6 +975,9 @@ decide(struct corr *c, size_t i)
 			if (dt - best > ck->tolerance_us)
 				live &= ~(1u << j);
 		}
+		for (uint32_t j = 0; j < s->n_cand; j++)
+			if ((live & (1u << j)) && s->cand[j].ts_us > window_end)
+				window_end = s->cand[j].ts_us;
 		one = only(s, live);
 		if (one) {
 			r->how = CORR_TIME;
@@ -854,8 +985,27 @@ decide(struct corr *c, size_t i)
 			return;
 		}
 	}
-	if (s->seen != s->n_cand)
-		goto ambiguous;
+	sub = best_agreeing(c, i, live);
+	if (s->seen != s->n_cand) {
+		/* some packets were not kept: go on only when they are all
+		 * packets the engine agrees with less than with the best kept */
+		uint8_t top = 0;
+
+		for (uint32_t j = 0; j < s->n_cand && !top; j++)
+			if (sub & (1u << j))
+				top = s->cand[j].agree;
+		if (!top || !kept_from(s, top))
+			goto ambiguous;
+	}
+	if (sub != live) {
+		live = sub;
+		one = only(s, live);
+		if (one) {
+			r->how = CORR_ENGINE;
+			r->cand = one;
+			return;
+		}
+	}
 	sub = 0;
 	for (uint32_t j = 0; j < s->n_cand; j++)
 		if ((live & (1u << j)) && !s->cand[j].ttl_differs)
@@ -868,15 +1018,14 @@ decide(struct corr *c, size_t i)
 		r->cand = one;
 		return;
 	}
-	sub = 0;
-	for (uint32_t j = 0; j < s->n_cand; j++)
-		if ((live & (1u << j)) && agrees(e, &s->cand[j]))
-			sub |= 1u << j;
-	one = only(s, sub);
-	if (one) {
-		r->how = CORR_ENGINE;
-		r->cand = one;
-		return;
+	if (timed) {
+		int j = in_order(c, i, live, window_end);
+
+		if (j >= 0) {
+			r->how = CORR_TIME;
+			r->cand = &s->cand[j];
+			return;
+		}
 	}
 ambiguous:
 	snprintf(r->why, sizeof(r->why), "%llu candidates", (unsigned long long)s->seen);

@@ -16,11 +16,17 @@
  * (kernel monotonic time when the file has it, else wall time) and the
  * capture clock is estimated as the median of (packet time - event time)
  * over the events that have exactly one candidate.  An event with several
- * candidates takes the one nearest in time (candidates within 3 median
- * absolute deviations of the pair differences of the best are a tie); a tie
- * is broken by the TTL (a copy captured on another hop has another TTL),
- * then by engine agreement (the engine flagged that packet with the
- * event's reason); if still undecided the event is reported as ambiguous.
+ * candidates takes the one nearest in time (candidates within the clock's
+ * tolerance of the best are a tie: 3 median absolute deviations of the pair
+ * differences, and at least 1 s when the log's wall stamps have whole
+ * seconds only: dmesg -T, syslog, journalctl short); a tie is broken by
+ * engine agreement (the packets the engine flagged with the event's reason
+ * and the logged text, else with its reason, win over the others), then by
+ * the TTL (a copy captured on another hop has another TTL), then by log
+ * order = capture order: when the identical lines that follow (same clock,
+ * message and IN/OUT, undecided, sharing a candidate) are enough to use up
+ * the tied packets, the event takes the earliest and the next lines the
+ * next ones; if still undecided the event is reported as ambiguous.
  * One packet, one event: the kernel logs a packet once per message, so
  * among the events of one clock with the same reason (and IN/OUT; message
  * text when unrecognized), a packet taken by one event (exact pairs first,
@@ -31,8 +37,10 @@
  * Memory does not grow with capture size: packets are not kept, only the
  * candidates (a small copy per packet that matched an event's fields),
  * capped per event and in total, with the caps reported as notes.  Over
- * the per-event cap, the candidates nearest to where a provisional offset
- * (the median of the pairs so far) puts the event's packet are kept.
+ * the per-event cap, the candidates the engine agrees with best are kept,
+ * and among those the ones nearest to where a provisional offset (the
+ * median of the pairs so far) puts the event's packet.  When every packet
+ * the engine flagged best was kept, the steps after time still apply.
  */
 #ifndef CTEXPLAIN_CORRELATE_H
 #define CTEXPLAIN_CORRELATE_H
@@ -72,6 +80,8 @@ struct corr_cand {
 	int64_t ts_us;		/* capture time, microseconds since the epoch */
 	uint32_t ts_nsec;	/* nanoseconds part of the capture time */
 	bool ttl_differs;	/* TTL/HOPLIMIT not the logged one */
+	uint8_t agree;		/* 2: the engine flagged it with the event's reason and
+				 * text, 1: with its reason only, 0: not so */
 	struct corr_detail *detail;	/* owned, shared with other events' candidates of the packet */
 };
 

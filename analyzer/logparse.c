@@ -147,6 +147,7 @@ logparse_record(struct run_ctx *ctx, const struct rules *rules,
 	ev->mono_us = rec->mono_us;
 	ev->has_wall = rec->has_wall;
 	ev->wall_us = rec->wall_us;
+	ev->wall_whole_s = rec->wall_whole_s;
 	ev->proto = proto;
 
 	if (dump) {

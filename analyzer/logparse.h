@@ -33,6 +33,7 @@ struct log_event {
 	int64_t mono_us;	/* kernel time since boot, microseconds */
 	bool has_wall;
 	int64_t wall_us;	/* UTC microseconds since the epoch */
+	bool wall_whole_s;	/* wall_us comes from a whole-second stamp (1 s resolution) */
 	char *host;		/* may be NULL */
 	int proto;		/* L4 protocol from the prefix (6, 17, ...) */
 	char era;		/* 'A' (nf_ct_tcp:), 'B' (nf_ct_proto_N:, no IN dev), 'C' (IN=dev) */

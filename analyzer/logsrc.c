@@ -271,10 +271,11 @@ parse_mono(const char **pp, const char *end, int64_t *us)
 
 /*
  * RFC 3339 / ISO 8601 stamp: YYYY-MM-DDThh:mm:ss[(.|,)frac][Z|+hh:mm|+hhmm|+hh].
- * *tz_known is false when no zone was given (taken as UTC).
+ * *tz_known is false when no zone was given (taken as UTC); *whole_s is
+ * true when the stamp has no fraction of a second.
  */
 static int
-parse_iso(const char **pp, const char *end, int64_t *us, bool *tz_known)
+parse_iso(const char **pp, const char *end, int64_t *us, bool *tz_known, bool *whole_s)
 {
 	const char *p = *pp;
 	uint64_t y, mo, d;
@@ -286,10 +287,12 @@ parse_iso(const char **pp, const char *end, int64_t *us, bool *tz_known)
 	    sp_dec_fixed(&p, end, 2, &d) || sp_char(&p, end, 'T') ||
 	    parse_hms(&p, end, &h, &mi, &s))
 		return -1;
+	*whole_s = true;
 	if (p < end && (*p == '.' || *p == ',')) {
 		p++;
 		if (parse_frac(&p, end, &frac))
 			return -1;
+		*whole_s = false;
 	}
 	*tz_known = true;
 	if (p < end && (*p == 'Z' || *p == 'z')) {
@@ -646,6 +649,7 @@ parse_dmesg_ctime(const char *p, const char *end, struct log_record *rec)
 		return false;
 	rec->has_wall = true;
 	rec->wall_us = us;
+	rec->wall_whole_s = true;
 	rec->wall_tz_guessed = true;
 	if (p < end && *p == ' ')
 		p++;
@@ -662,7 +666,7 @@ parse_dmesg_iso(const char *p, const char *end, struct log_record *rec)
 	bool tz;
 
 	skip_dmesg_prefix(&p, end);
-	if (parse_iso(&p, end, &us, &tz))
+	if (parse_iso(&p, end, &us, &tz, &rec->wall_whole_s))
 		return false;
 	rec->has_wall = true;
 	rec->wall_us = us;
@@ -690,6 +694,7 @@ parse_syslog(struct logsrc *src, const char *p, const char *end, struct log_reco
 		return false;
 	rec->has_wall = true;
 	rec->wall_us = t;
+	rec->wall_whole_s = !frac;
 	rec->wall_year_guessed = true;
 	rec->wall_tz_guessed = true;
 	return parse_host_tag(p, end, true, rec);
@@ -702,7 +707,7 @@ parse_syslog_iso(const char *p, const char *end, struct log_record *rec)
 	bool tz;
 
 	skip_pri(&p, end);
-	if (parse_iso(&p, end, &us, &tz) || sp_char(&p, end, ' '))
+	if (parse_iso(&p, end, &us, &tz, &rec->wall_whole_s) || sp_char(&p, end, ' '))
 		return false;
 	rec->has_wall = true;
 	rec->wall_us = us;
@@ -802,7 +807,7 @@ parse_rfc5424(const char *p, const char *end, struct log_record *rec)
 		int64_t us;
 		bool tz;
 
-		if (parse_iso(&q, ts + ts_len, &us, &tz) || q != ts + ts_len)
+		if (parse_iso(&q, ts + ts_len, &us, &tz, &rec->wall_whole_s) || q != ts + ts_len)
 			return false;
 		rec->has_wall = true;
 		rec->wall_us = us;
@@ -920,7 +925,7 @@ classify_line(const char *p, const char *end, bool *journal_hint)
 	}
 	skip_pri(&p, end);
 	q = p;
-	if (!parse_iso(&q, end, &us, &tz)) {
+	if (!parse_iso(&q, end, &us, &tz, &frac)) {
 		/* dmesg iso: comma before the micros, never followed by "host tag:" */
 		const char *c = p + 19;
 

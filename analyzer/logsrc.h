@@ -57,6 +57,8 @@ struct log_record {
 				 * the kernel's stamp; a note is recorded in ctx) */
 	bool has_wall;		/* wall-clock time known */
 	int64_t wall_us;	/* microseconds since the epoch, UTC */
+	bool wall_whole_s;	/* the wall stamp has no fraction (1 s resolution: dmesg -T,
+				 * syslog, journalctl short / short-iso) */
 	bool wall_year_guessed;	/* traditional syslog: no year in the stamp */
 	bool wall_tz_guessed;	/* stamp had no zone: taken as UTC */
 	const char *host;	/* NULL when the format has none */

@@ -2,7 +2,8 @@
  *
  * test-correlate.c - the correlator: field comparison, exact matches, the
  * clock offset, choice by time and by engine agreement, ambiguity, caps,
- * one packet per line and message, the candidates kept over the cap.
+ * one packet per line and message, the candidates kept over the cap,
+ * whole-second log stamps (engine agreement and log order decide).
  */
 #include "config.h"
 
@@ -222,6 +223,131 @@ test_time_engine_ambiguous(void)
 	     check_str(corr_result(c, 0)->why, "2 candidates") &&
 	     check(corr_result(c, 0)->cand == NULL),
 	     "undecidable: no match, 'N candidates'");
+	corr_free(c);
+}
+
+/* An event of a whole-second wall-clock log (dmesg -T, syslog) at second @sec. */
+static void
+coarse_event(struct log_event *e, uint32_t id, int64_t sec, uint32_t seq)
+{
+	tcp_event(e, id, 0, seq, REASON_TCP_SEQ_OVER_UB);
+	e->has_mono = false;
+	e->has_wall = true;
+	e->wall_us = BASE + sec * 1000000;
+	e->wall_whole_s = true;
+	e->message = (char *)"SEQ is over the upper bound (over the window of the receiver)";
+}
+
+/* The packets of coarse_event()s 0 and 1 (seq 1 and 2), 0.2 s after their second. */
+static void
+coarse_pairs(struct corr *c, const struct ct_result *res, const char *const *text)
+{
+	struct pkt p;
+
+	tcp_pkt(&p, 0, BASE + 1200000, 1);
+	corr_offer(c, &p, res, text);
+	tcp_pkt(&p, 1, BASE + 2200000, 2);
+	corr_offer(c, &p, res, text);
+}
+
+/* Offer a copy of coarse_event() seq 9 with record @index at @ts_us. */
+static void
+offer9(struct corr *c, uint64_t index, int64_t ts_us, const struct ct_result *res,
+       const char *const *text)
+{
+	struct pkt p;
+
+	tcp_pkt(&p, index, ts_us, 9);
+	corr_offer(c, &p, res, text);
+}
+
+/* Did events 2 and 3 take records @a and @b? */
+static bool
+took(const struct corr *c, uint64_t a, uint64_t b)
+{
+	return check(corr_result(c, 2)->cand != NULL) && check(corr_result(c, 3)->cand != NULL) &&
+	       check_uint(corr_result(c, 2)->cand->index, ==, a) &&
+	       check_uint(corr_result(c, 3)->cand->index, ==, b);
+}
+
+static void
+test_whole_seconds(void)
+{
+	struct log_event ev[4];
+	struct ct_result res, acc, other;
+	const char *text[1] = { "SEQ is over the upper bound (over the window of the receiver)" };
+	const char *other_text[1] = { "SEQ is under the lower bound (already ACKed data retransmitted)" };
+	const struct corr_clock *ck;
+	struct corr *c;
+
+	/* two unique pairs, 0.2 s after their (whole) second */
+	coarse_event(&ev[0], 0, 1, 1);
+	coarse_event(&ev[1], 1, 2, 2);
+	/* two identical lines in second 10 */
+	coarse_event(&ev[2], 2, 10, 9);
+	coarse_event(&ev[3], 3, 10, 9);
+	c = corr_new(ev, 4);
+	flag(&res, REASON_TCP_SEQ_OVER_UB);
+	memset(&acc, 0, sizeof(acc));
+	flag(&other, REASON_TCP_SEQ_OVER_UB);
+	coarse_pairs(c, &res, text);
+	/* the copy nearest to where the offset puts the lines: not flagged */
+	offer9(c, 2, BASE + 10200000, &acc, NULL);
+	/* flagged with the logged reason but another text (other numbers) */
+	offer9(c, 3, BASE + 10250000, &other, other_text);
+	/* the two the kernel logged: flagged with the logged reason and text */
+	offer9(c, 4, BASE + 10700000, &res, text);
+	offer9(c, 5, BASE + 10900000, &res, text);
+	corr_finish(c);
+	corr_clocks(c, &ck);
+	TEST(check(!ck[0].mono) && check_int(ck[0].tolerance_us, >=, 1000000),
+	     "whole-second stamps: the clock tolerance is at least 1 s");
+	TEST(took(c, 4, 5),
+	     "whole-second stamps: identical lines take the packets flagged with their text, in order");
+	corr_free(c);
+
+	/* more copies in the second than an event keeps: the flagged ones are
+	 * kept over the unflagged, and still decide */
+	c = corr_new(ev, 4);
+	coarse_pairs(c, &res, text);
+	for (int k = 0; k < 12; k++) {
+		offer9(c, (uint64_t)(2 + k), BASE + 10200000 + k * 10, &acc, NULL);
+	}
+	offer9(c, 20, BASE + 10700000, &res, text);
+	offer9(c, 21, BASE + 10900000, &res, text);
+	corr_finish(c);
+	TEST(took(c, 20, 21) &&
+	     check_uint(corr_result(c, 2)->candidates, ==, 14) &&
+	     check_uint(corr_dropped(c), >, 0),
+	     "over the cap: the copies the engine flagged are kept and taken in order");
+	corr_free(c);
+
+	/* one line, two packets flagged alike in its second: a real tie */
+	c = corr_new(ev, 3);
+	coarse_pairs(c, &res, text);
+	offer9(c, 4, BASE + 10700000, &res, text);
+	offer9(c, 5, BASE + 10900000, &res, text);
+	corr_finish(c);
+	TEST(check_int(corr_result(c, 2)->how, ==, CORR_NONE) &&
+	     check_str(corr_result(c, 2)->why, "2 candidates"),
+	     "whole-second stamps: one line, two packets flagged alike: '2 candidates'");
+	corr_free(c);
+
+	/* the same lines with sub-second stamps: time decides, not the engine */
+	for (int i = 0; i < 4; i++)
+		ev[i].wall_whole_s = false;
+	ev[2].wall_us += 10000;
+	ev[3].wall_us += 10000;
+	c = corr_new(ev, 4);
+	coarse_pairs(c, &res, text);
+	offer9(c, 2, BASE + 10210000, &acc, NULL);
+	offer9(c, 4, BASE + 10700000, &res, text);
+	corr_finish(c);
+	corr_clocks(c, &ck);
+	TEST(check_int(ck[0].tolerance_us, <, 1000000) &&
+	     check_int(corr_result(c, 2)->how, ==, CORR_TIME) &&
+	     check_uint(corr_result(c, 2)->cand->index, ==, 2),
+	     "sub-second stamps: the tolerance stays that of the pairs, time decides");
 	corr_free(c);
 }
 
@@ -460,6 +586,7 @@ main(void)
 	test_fields();
 	test_exact_and_none();
 	test_time_engine_ambiguous();
+	test_whole_seconds();
 	test_caps_and_details();
 	test_ipv6_and_no_ports();
 	test_icmp_inner();
