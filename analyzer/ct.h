@@ -161,14 +161,16 @@ struct ct_result {
 	uint8_t tcp_index;		/* TCP_SYN_SET..TCP_NONE_SET */
 	struct ct_tcp_snapshot before, after;	/* TCP state around the packet */
 	uint8_t failed;			/* CT_BOUND_* bits, all four evaluated */
-	char check[256];		/* the failed inequality in words with its values:
+	char check[256];		/* "" or the failed inequality in words with its values:
 					 * "seq 3000 > sender td_maxend 2900: 100 bytes beyond
 					 * the receiver's window" */
 	bool table_full;		/* no entry could be made: the kernel drops the packet
 					 * ("nf_conntrack: table full, dropping packet", verdict
 					 * INVALID here, silent set) */
 	uint8_t old_state, new_state;	/* TCP state before/after (TCP_CT_*; 0 when none) */
-	struct ct_facts facts;		/* for the diagnosis (valid only for flagged packets) */
+	struct ct_facts facts;		/* for the diagnosis (valid only for flagged packets;
+					 * the other members are undefined when not valid) */
+	/* facts stays last: ct_engine_packet() resets the members before it */
 };
 
 struct ct_engine;

@@ -551,8 +551,7 @@ read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_pol
 			rep->stats.fragments_dropped++;
 			continue;
 		}
-		memset(&res, 0, sizeof(res));
-		rc = ct_engine_packet(eng, p, &res);
+		rc = ct_engine_packet(eng, p, &res);	/* resets res itself (ct.h) */
 		res.facts.reassembled = res.facts.valid && p != &pkt;
 		if (rc < 0) {
 			ctx_err(ctx, ERR_NOMEM, "%s: record %llu: out of memory in the engine", path,
