@@ -521,7 +521,7 @@ read_capture(struct run_ctx *ctx, const struct rules *rules, const struct ct_pol
 		const char *texts[CT_MAX_MSGS] = { NULL };
 
 		rep->stats.packets++;
-		memset(&pkt, 0, sizeof(pkt));
+		/* every member: the record part here, the rest by decode_frame() */
 		pcapsrc_pkt_init(&rec, file_id, &pkt);
 		if (pkt.ts_sec < 0 || pkt.ts_sec > MAIN_TS_MAX) {
 			/* the stages compute in nanoseconds: keep them in range */

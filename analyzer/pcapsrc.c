@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -692,6 +693,9 @@ pcapsrc_records(const struct pcapsrc *src)
 void
 pcapsrc_pkt_init(const struct pcap_rec *rec, uint32_t file_id, struct pkt *pkt)
 {
+	/* every member before notes (decode_frame() resets the rest) */
+	_Static_assert(offsetof(struct pkt, dir) + sizeof(pkt->dir) == offsetof(struct pkt, notes),
+		       "struct pkt: a record member was added: set it here");
 	pkt->file_id = file_id;
 	pkt->index = rec->index;
 	pkt->ts_sec = rec->ts_sec;

@@ -53,7 +53,8 @@ int pcapsrc_next(struct pcapsrc *src, struct pcap_rec *rec);
 const char *pcapsrc_format(const struct pcapsrc *src);
 uint64_t pcapsrc_records(const struct pcapsrc *src);
 
-/* Fill the capture-record part of @pkt from @rec (before decode_frame). */
+/* Fill the capture-record part of @pkt (every member before `notes`) from
+ * @rec, before decode_frame(), which sets all the others. */
 void pcapsrc_pkt_init(const struct pcap_rec *rec, uint32_t file_id, struct pkt *pkt);
 
 void pcapsrc_free(struct pcapsrc *src);
