@@ -138,25 +138,32 @@ other_users() {	# registrations of other labs (not ID $1)
 	done
 	echo $c
 }
+# lab_id_of PID: the lab id of the replay started as PID, once its firewall
+# namespace exists (replays run one at a time: waits up to 300 s); empty if
+# it never appears.
+lab_id_of() {
+	local i id=
+	for i in $(seq 1 3000); do
+		id=$(grep -lx "$1" "$LAB_NSDIR"/* 2>/dev/null | head -n 1)
+		id=${id##*/}
+		[ -n "$id" ] && ip netns list | grep -q "ctlab-fw-$id" && break
+		sleep 0.1
+	done
+	echo "$id"
+}
 # interrupt SIGNAL group|script WANT_STATUS: replay the slow capture (2.5 s
 # pause in the middle, original timing), signal it once its namespaces
 # exist (replays run one at a time: it may first wait up to minutes for
 # another lab's), then look for leftovers.
 interrupt() {
-	local sig=$1 to=$2 want=$3 pid id i rc before left
+	local sig=$1 to=$2 want=$3 pid id rc before left
 	before=$(cat "$LAB_ALLNETNS")
 	set -m	# own process group; SIGINT not ignored as in plain & jobs
 	"$labdir/replay.sh" --timing original --sysctl nf_conntrack_tcp_timeout_established=1 \
 		"$work/slow.pcap" "$work/sig" < /dev/null > "$work/sig.log" 2>&1 &
 	pid=$!
 	set +m
-	id=
-	for i in $(seq 1 3000); do
-		id=$(grep -lx "$pid" "$LAB_NSDIR"/* 2>/dev/null | head -n 1)
-		id=${id##*/}
-		[ -n "$id" ] && ip netns list | grep -q "ctlab-fw-$id" && break
-		sleep 0.1
-	done
+	id=$(lab_id_of "$pid")
 	sleep 0.5
 	if [ "$to" = group ]; then kill -s "$sig" -- "-$pid"; else kill -s "$sig" "$pid"; fi
 	wait "$pid"
@@ -187,13 +194,7 @@ set -m
 "$labdir/replay.sh" --timing original "$work/slow.pcap" "$work/kill" < /dev/null > /dev/null 2>&1 &
 pid=$!
 set +m
-id=
-for i in $(seq 1 3000); do
-	id=$(grep -lx "$pid" "$LAB_NSDIR"/* 2>/dev/null | head -n 1)
-	id=${id##*/}
-	[ -n "$id" ] && ip netns list | grep -q "ctlab-fw-$id" && break
-	sleep 0.1
-done
+id=$(lab_id_of "$pid")
 sleep 0.3
 kill -KILL -- "-$pid"
 wait "$pid" 2>/dev/null
