@@ -15,7 +15,8 @@
 #     global nf_log_all_netns is back to its old value when no other lab is
 #     running;
 #  4. after SIGKILL (no trap can run) the next lab removes the dead lab's
-#     namespaces and its nf_log_all_netns registration.
+#     namespaces and its nf_log_all_netns registration, and restores
+#     nf_log_all_netns to its value from before the dead lab.
 # Skips, saying why, only without root / ip netns / nft / /dev/kmsg.
 set -u
 export LC_ALL=C TZ=UTC

@@ -229,23 +229,23 @@ main(int argc, char **argv)
 {
 	static uint8_t buf[FRAME_MAX];
 	unsigned seed, loss, loss_after = 0, dup, reorder, delay_ms, seconds;
-	char lossarg[32], *colon;
+	char lossarg[32] = "", *colon;
+	int bad = argc != 10;
 	int fd[2], ifx[2], i;
 	pcap_t *p;
 	pcap_dumper_t *d;
 	uint64_t end;
 	struct sigaction sa;
 
-	if (argc == 10) {
+	if (!bad) {	/* LOSS_PCT[:AFTER_PCT] */
 		snprintf(lossarg, sizeof(lossarg), "%s", argv[5]);
 		colon = strchr(lossarg, ':');
 		if (colon) {
 			*colon = '\0';
-			if (parse_uint(colon + 1, 100, &loss_after))
-				argc = 0;	/* usage */
+			bad = parse_uint(colon + 1, 100, &loss_after) != 0;
 		}
 	}
-	if (argc != 10 || parse_uint(argv[4], 0xffffffffu, &seed) || parse_uint(lossarg, 100, &loss) ||
+	if (bad || parse_uint(argv[4], 0xffffffffu, &seed) || parse_uint(lossarg, 100, &loss) ||
 	    parse_uint(argv[6], 100, &dup) || parse_uint(argv[7], 100, &reorder) ||
 	    parse_uint(argv[8], 10000, &delay_ms) || parse_uint(argv[9], 86400, &seconds)) {
 		fprintf(stderr, "usage: relay IF_A IF_B OUT.pcap SEED LOSS_PCT[:AFTER_PCT] DUP_PCT "
